@@ -1,0 +1,2 @@
+/** One small class per subcommand: parse, delegate to a library call, print. */
+package dev.vivarium.app.cmd;
