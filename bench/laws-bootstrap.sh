@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Wall time of 4,000 bootstrap refits of L(N, D) on the Chinchilla points (laws module).
+# Usage: bench/laws-bootstrap.sh [resamples] [threads]   (from the project root; needs ../shared/data)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B -pl laws -am test-compile -Dmaven.test.skip.exec=true
+mvn -q -B -pl laws dependency:build-classpath -Dmdep.outputFile=laws/target/bench.classpath
+java -cp "laws/target/classes:laws/target/test-classes:$(cat laws/target/bench.classpath)" \
+  dev.vivarium.laws.bench.BootstrapBenchmark "$@"
