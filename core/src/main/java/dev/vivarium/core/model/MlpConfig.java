@@ -1,0 +1,71 @@
+package dev.vivarium.core.model;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A multi-layer perceptron over a short sequence of tokens.
+ *
+ * <p>{@code onehot} feeds the concatenated one-hot vectors of the inputs; {@code embed} feeds the
+ * concatenated rows of a learned embedding of width {@code dEmbed}. {@code nInputs}, {@code dVocab}
+ * and {@code dOut} come from the task when a recipe is resolved.
+ *
+ * @param input how tokens enter: {@code onehot} or {@code embed}
+ * @param depth number of hidden layers
+ * @param width hidden width
+ * @param act non-linearity
+ * @param dEmbed embedding width ({@code embed} input only)
+ * @param bias train biases (else they stay zero)
+ * @param nInputs tokens per example
+ * @param dVocab input vocabulary size
+ * @param dOut number of output classes
+ */
+public record MlpConfig(
+    Input input,
+    int depth,
+    int width,
+    Activation act,
+    int dEmbed,
+    boolean bias,
+    int nInputs,
+    int dVocab,
+    int dOut)
+    implements ModelConfig {
+
+  /** How tokens enter the first layer. */
+  public enum Input {
+    ONEHOT,
+    EMBED;
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String yamlName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public MlpConfig {
+    if (input == null) {
+      throw new IllegalArgumentException("input: required, one of onehot, embed");
+    }
+    TransformerConfig.positive("depth", depth);
+    TransformerConfig.positive("width", width);
+    if (act == null) {
+      throw new IllegalArgumentException("act: required, one of relu, gelu");
+    }
+    if (input == Input.EMBED) {
+      TransformerConfig.positive("dEmbed", dEmbed);
+    }
+    TransformerConfig.positive("nInputs", nInputs);
+    TransformerConfig.positive("dVocab", dVocab);
+    TransformerConfig.positive("dOut", dOut);
+  }
+
+  /** Width of the first layer's input. */
+  public int dIn() {
+    return nInputs * (input == Input.ONEHOT ? dVocab : dEmbed);
+  }
+
+  @Override
+  public Mlp build(NDManager manager, long seed) {
+    return new Mlp(this, manager, seed);
+  }
+}

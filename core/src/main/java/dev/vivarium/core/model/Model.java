@@ -1,0 +1,39 @@
+package dev.vivarium.core.model;
+
+import ai.djl.ndarray.NDArray;
+import dev.vivarium.core.hook.HookPoints;
+
+/**
+ * A trainable network with named parameters and named hook points.
+ *
+ * <p>{@link #logits} computes only what the scored positions need; with hooks attached the hook
+ * points of the last layer then see only those positions. Use {@link #forwardAll} to see every
+ * position (caching, patching).
+ */
+public interface Model extends AutoCloseable {
+  ModelConfig config();
+
+  Params params();
+
+  HookPoints hooks();
+
+  /**
+   * Logits at the scored positions.
+   *
+   * @param tokens {@code [batch, pos]} int64 token ids
+   * @param scored positions whose next-token prediction is scored, ascending
+   * @return {@code [batch, scored.length, dVocabOut]}
+   */
+  NDArray logits(NDArray tokens, int[] scored);
+
+  /** Logits at every position, {@code [batch, pos, dVocabOut]}, passing every hook point. */
+  NDArray forwardAll(NDArray tokens);
+
+  /** Forward FLOPs of {@link #logits} for one example (multiply-adds count 2), for benchmarks. */
+  double forwardFlops(int seqLen, int[] scored);
+
+  @Override
+  default void close() {
+    params().close();
+  }
+}

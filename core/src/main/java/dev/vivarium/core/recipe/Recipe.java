@@ -1,0 +1,40 @@
+package dev.vivarium.core.recipe;
+
+import dev.vivarium.core.model.ModelConfig;
+import dev.vivarium.core.task.TaskConfig;
+import dev.vivarium.core.train.TrainConfig;
+
+/**
+ * A resolved recipe: everything a run needs, nothing implicit.
+ *
+ * @param name short name of the experiment (the run ids start with it)
+ * @param description what the recipe shows and why its values were chosen
+ * @param seed seed of the initial weights, the data split and the batch order
+ * @param threads intra-op threads of the tensor engine (part of what makes numbers reproducible)
+ * @param task the data
+ * @param model the architecture
+ * @param train the optimisation
+ */
+public record Recipe(
+    String name, String description, long seed, int threads, TaskConfig task, ModelConfig model, TrainConfig train) {
+  public Recipe {
+    if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw new IllegalArgumentException("name: must be 1-64 characters of letters, digits, '.', '_' or '-', got " + name);
+    }
+    if (description == null) {
+      description = "";
+    }
+    if (threads < 1 || threads > 256) {
+      throw new IllegalArgumentException("threads: must be in [1, 256], got " + threads);
+    }
+    if (task == null) {
+      throw new IllegalArgumentException("task: required");
+    }
+    if (model == null) {
+      throw new IllegalArgumentException("model: required");
+    }
+    if (train == null) {
+      throw new IllegalArgumentException("train: required");
+    }
+  }
+}

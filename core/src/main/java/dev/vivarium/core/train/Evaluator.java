@@ -1,0 +1,34 @@
+package dev.vivarium.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.vivarium.core.engine.StepScope;
+import dev.vivarium.core.model.Model;
+
+/** Loss, per-token accuracy and exact match of a model on a data set, in chunks, without gradients. */
+public final class Evaluator {
+  private Evaluator() {}
+
+  /** What one evaluation measured. */
+  public record Score(double loss, double accuracy, double exactMatch) {}
+
+  public static Score evaluate(Model model, NDArray tokens, NDArray targets, int[] scored, int chunk) {
+    long n = tokens.getShape().get(0);
+    double lossSum = 0;
+    long correctTokens = 0;
+    long exact = 0;
+    for (long from = 0; from < n; from += chunk) {
+      long to = Math.min(n, from + chunk);
+      try (StepScope s = new StepScope()) {
+        NDArray tok = from == 0 && to == n ? tokens : tokens.get(from + ":" + to);
+        NDArray tgt = from == 0 && to == n ? targets : targets.get(from + ":" + to);
+        NDArray logits = model.logits(tok, scored);
+        lossSum += Loss.crossEntropySum(logits, tgt);
+        NDArray correct = Loss.correct(logits, tgt).toType(DataType.INT64, false); // [batch, scored]
+        correctTokens += correct.sum().getLong();
+        exact += correct.min(new int[] {1}).sum().getLong();
+      }
+    }
+    return new Score(lossSum / (n * scored.length), (double) correctTokens / (n * scored.length), (double) exact / n);
+  }
+}
