@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -280,7 +281,7 @@ final class HeaderParser {
   }
 
   private static String kind(JsonNode n) {
-    return n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return n.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   private static String describe(JsonToken t) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
 import org.junit.jupiter.api.Test;
 
 class TensorTest {
@@ -84,6 +85,6 @@ class TensorTest {
     assertArrayEquals(new long[] {2}, t.shape());
     assertEquals(0, t.data().position());
     assertEquals(ByteOrder.LITTLE_ENDIAN, t.data().order());
-    assertThrows(java.nio.ReadOnlyBufferException.class, () -> t.data().put(0, (byte) 1));
+    assertThrows(ReadOnlyBufferException.class, () -> t.data().put(0, (byte) 1));
   }
 }
