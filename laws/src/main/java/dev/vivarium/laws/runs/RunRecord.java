@@ -30,13 +30,20 @@ public record RunRecord(String id, String recipe, Map<String, String> config, bo
     return names;
   }
 
-  /** The metric against {@code step}, from the rows that log it; an absent metric is a clear error. */
+  /**
+   * The metric against {@code step}, from the rows that log it; an absent metric is a clear error. A run
+   * resumed from a checkpoint logs some steps again: a row at or before an earlier row's step replaces the
+   * rows from that step on, so the later log wins.
+   */
   public Series series(String metric) {
     List<double[]> points = new ArrayList<>();
     for (Map<String, Double> row : metrics) {
       Double v = row.get(metric);
       Double step = row.get("step");
       if (v != null && step != null) {
+        while (!points.isEmpty() && points.get(points.size() - 1)[0] >= step) {
+          points.remove(points.size() - 1);
+        }
         points.add(new double[] {step, v});
       }
     }

@@ -42,6 +42,15 @@ class RunPointsTest {
   }
 
   @Test
+  void aResumedRunsRepeatedStepsKeepTheLaterLog() {
+    RunRecord r = new RunRecord("r", "x", Map.of(), true, List.of(Map.of("step", 0.0, "loss", 3.0),
+        Map.of("step", 50.0, "loss", 2.0), Map.of("step", 100.0, "loss", 1.5), Map.of("step", 50.0, "loss", 2.1),
+        Map.of("step", 100.0, "loss", 1.4)));
+    assertEquals(List.of(0.0, 50.0, 100.0), java.util.Arrays.stream(r.series("loss").x()).boxed().toList());
+    assertEquals(List.of(3.0, 2.1, 1.4), java.util.Arrays.stream(r.series("loss").values()).boxed().toList());
+  }
+
+  @Test
   void aMissingMetricNamesTheRunAndWhatItLogs() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPoints.collect(sweep(),
         "mlp-width", Map.of(), "model.d_model", "val_loss", RunPoints.Reduction.FINAL));
