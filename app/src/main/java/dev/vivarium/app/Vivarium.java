@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       // foundation
       // laws
+      dev.vivarium.app.cmd.FitCommand.class,
+      dev.vivarium.app.cmd.DetectCommand.class,
+      dev.vivarium.app.cmd.PredictCommand.class,
     })
 public final class Vivarium implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
