@@ -58,7 +58,7 @@ final class FitPlot {
     }
     String xName = chinchilla ? "compute C = 6ND (FLOPs)" : study.fit().law().inputs().get(0);
     XYChart c = new XYChartBuilder().width(900).height(560).title(study.fit().law().name() + " fit")
-        .xAxisTitle(xName + " (log)").yAxisTitle("y (log)").build();
+        .xAxisTitle(xName + " (log)").yAxisTitle(data.yName() + " (log)").build();
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setPlotBackgroundColor(Color.WHITE);
     c.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
@@ -71,19 +71,20 @@ final class FitPlot {
     line(c, chinchilla ? "law on the compute-optimal frontier" : "law", gx, fit, new Color(0xd62728), false);
     int pct = (int) Math.round(100 * study.level());
     line(c, pct + "% band of the law", gx, bandLo, new Color(0xff7f0e), true);
-    line(c, " ", gx, bandHi, new Color(0xff7f0e), true);
+    line(c, "band upper", gx, bandHi, new Color(0xff7f0e), true).setShowInLegend(false);
     line(c, pct + "% prediction interval", gx, predLo, new Color(0x999999), true);
-    line(c, "  ", gx, predHi, new Color(0x999999), true);
+    line(c, "prediction upper", gx, predHi, new Color(0x999999), true).setShowInLegend(false);
     BitmapEncoder.saveBitmap(c, stripPng(png), BitmapEncoder.BitmapFormat.PNG);
   }
 
-  private static void line(XYChart c, String name, List<Double> x, List<Double> y, Color color, boolean dashed) {
+  private static XYSeries line(XYChart c, String name, List<Double> x, List<Double> y, Color color, boolean dashed) {
     XYSeries s = c.addSeries(name, x, y);
     s.setMarker(SeriesMarkers.NONE);
     s.setLineColor(color);
     if (dashed) {
       s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
     }
+    return s;
   }
 
   /** XChart appends the extension itself. */

@@ -11,9 +11,11 @@ public final class LawData {
   private final List<String> inputs;
   private final double[][] logX; // [input][point]
   private final double[] logY; // [point]
+  private final String yName;
 
-  private LawData(List<String> inputs, double[][] logX, double[] logY) {
+  private LawData(List<String> inputs, double[][] logX, double[] logY, String yName) {
     this.inputs = List.copyOf(inputs);
+    this.yName = yName;
     this.logX = logX;
     this.logY = logY;
   }
@@ -51,7 +53,7 @@ public final class LawData {
       }
       logY[i] = Math.log(y[i]);
     }
-    return new LawData(inputs, logX, logY);
+    return new LawData(inputs, logX, logY, yName);
   }
 
   /** Points of a one-input law. */
@@ -65,6 +67,11 @@ public final class LawData {
 
   public int size() {
     return logY.length;
+  }
+
+  /** The observed quantity's name (e.g. {@code "loss"}). */
+  public String yName() {
+    return yName;
   }
 
   public List<String> inputs() {
