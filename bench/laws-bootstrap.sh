@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -pl laws -am test-compile -Dmaven.test.skip.exec=true
-mvn -q -B -pl laws dependency:build-classpath -Dmdep.outputFile=laws/target/bench.classpath
+mvn -q -B -pl laws dependency:build-classpath -Dmdep.outputFile="$PWD/laws/target/bench.classpath"
 java -cp "laws/target/classes:laws/target/test-classes:$(cat laws/target/bench.classpath)" \
   dev.vivarium.laws.bench.BootstrapBenchmark "$@"
