@@ -75,6 +75,10 @@ public final class FitCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "PNG", description = "Write a plot with the extrapolation band.")
   Path plot;
 
+  @Option(names = "--published", paramLabel = "NAME=VALUE", description = "Test the fit against published values, "
+      + "e.g. --published E=1.817 --published alpha=0.348.")
+  Map<String, Double> published = new java.util.LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     String input = x.isEmpty() ? "x" : x.get(0);
@@ -95,6 +99,9 @@ public final class FitCommand implements Callable<Integer> {
       ex.add(chinchilla ? study.atCompute(a) : study.at(a));
     }
     spec.commandLine().getOut().print(study.summary(ex));
+    if (!published.isEmpty()) {
+      spec.commandLine().getOut().print(study.consistency(published));
+    }
     if (plot != null) {
       FitPlot.write(plot, study, at.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
       spec.commandLine().getOut().println("plot: " + plot);

@@ -57,6 +57,22 @@ class LawsCommandsTest {
   }
 
   @Test
+  void fitsChinchillaAndTestsItAgainstPublishedValues() {
+    Path csv = null;
+    for (Path p = Path.of("").toAbsolutePath(); p != null && csv == null; p = p.getParent()) {
+      Path c = p.resolve("shared/data/chinchilla/svg_extracted_data.csv");
+      csv = Files.exists(c) ? c : null;
+    }
+    assertTrue(csv != null, "shared/data/chinchilla not found above " + Path.of("").toAbsolutePath());
+    String[] r = run("fit", "--law", "chinchilla", "--table", csv.toString(), "--x", "Model Size", "--x",
+        "Training FLOP", "--compute-column", "--keep-lowest", "240", "--bootstrap", "200", "--published", "E=1.69",
+        "--published", "alpha=0.34", "--published", "beta=0.28");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("L(N,D) fitted to 240 points"), r[1]);
+    assertTrue(r[1].contains("NOT consistent at 95%"), r[1]); // Hoffmann et al.'s own fit, rejected on these points
+  }
+
+  @Test
   void fitErrorsAreOneClearLine(@TempDir Path dir) throws Exception {
     Path table = Files.writeString(dir.resolve("bad.csv"), "N,D,loss\n1e6,1e9,3.0\n-1,1e9,2.9\n");
     String[] r = run("fit", "--law", "chinchilla", "--table", table.toString(), "--x", "N", "--x", "D");

@@ -1,6 +1,7 @@
 package dev.vivarium.laws.report;
 
 import dev.vivarium.laws.bootstrap.Bootstrap;
+import dev.vivarium.laws.bootstrap.Consistency;
 import dev.vivarium.laws.bootstrap.Estimate;
 import dev.vivarium.laws.bootstrap.Interval;
 import dev.vivarium.laws.bootstrap.LawUncertainty;
@@ -103,6 +104,19 @@ public record FitStudy(LawData data, LawFit fit, LawUncertainty uncertainty, dou
   public Extrapolation atCompute(double c) {
     ComputeOptimal opt = ComputeOptimal.of(fit);
     return at(opt.nOpt(c), opt.dOpt(c));
+  }
+
+  /** Whether the fit is consistent with published parameter values, as plain text. */
+  public String consistency(java.util.Map<String, Double> published) {
+    Consistency c = Consistency.test(uncertainty, published, level);
+    StringBuilder s = new StringBuilder();
+    for (Consistency.Check k : c.checks()) {
+      s.append(String.format(Locale.ROOT, "%-8s fitted %.6g, published %.6g: z = %+.2f%n", k.name(), k.fitted(),
+          k.published(), k.z()));
+    }
+    s.append(String.format(Locale.ROOT, "joint Wald chi2(%d) = %.3f, p = %.4g: %s at %.0f%%%n", c.checks().size(),
+        c.wald(), c.pValue(), c.consistent() ? "consistent" : "NOT consistent", 100 * level));
+    return s.toString();
   }
 
   /** A plain-text report: parameters with SEs and intervals, and the extrapolations asked for. */
