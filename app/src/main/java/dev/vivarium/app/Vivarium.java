@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
     description = "Raise small networks, look inside them, fit laws, score predictions.",
     subcommands = {
       // foundation
+      dev.vivarium.app.cmd.RunCommand.class,
+      dev.vivarium.app.cmd.RunsCommand.class,
+      dev.vivarium.app.cmd.ShowCommand.class,
+      dev.vivarium.app.cmd.ResumeCommand.class,
+      dev.vivarium.app.cmd.PlotCommand.class,
       // laws
       dev.vivarium.app.cmd.FitCommand.class,
       dev.vivarium.app.cmd.DetectCommand.class,
@@ -24,8 +29,21 @@ public final class Vivarium implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** The command line, with errors a user caused printed as one clear line (exit code 2). */
   public static CommandLine commandLine() {
-    return new CommandLine(new Vivarium()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cl = new CommandLine(new Vivarium()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof dev.vivarium.core.recipe.RecipeException
+              || e instanceof IllegalArgumentException
+              || e instanceof IllegalStateException
+              || e instanceof java.io.IOException) {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cl;
   }
 
   public static void main(String[] args) {

@@ -147,13 +147,20 @@ public final class Transformer implements Model {
       throw new IllegalArgumentException("sequence of " + end + " positions exceeds nCtx " + cfg.nCtx());
     }
     NDArray tok = end == tokens.getShape().get(1) ? tokens : tokens.get(":, :" + end);
-    NDArray embed = hooks.at("hook_embed", Ops.embedding(tok, p("embed.W_E"))); // [batch, pos, dModel]
-    NDArray pos = p("pos_embed.W_pos").get(":" + end); // [pos, dModel]
-    if (hooks.isHooked("hook_pos_embed")) {
-      pos = hooks.at("hook_pos_embed", pos.broadcast(batch, end, d));
+    NDArray resid;
+    int firstLayer = 0;
+    if (canLookUpFirstLayer()) {
+      resid = firstBlockByLookup(tok, cfg.nLayers() == 1 ? from : 0, end);
+      firstLayer = 1;
+    } else {
+      NDArray embed = hooks.at("hook_embed", Ops.embedding(tok, p("embed.W_E"))); // [batch, pos, dModel]
+      NDArray pos = p("pos_embed.W_pos").get(":" + end); // [pos, dModel]
+      if (hooks.isHooked("hook_pos_embed")) {
+        pos = hooks.at("hook_pos_embed", pos.broadcast(batch, end, d));
+      }
+      resid = embed.add(pos); // [batch, pos, dModel]
     }
-    NDArray resid = embed.add(pos); // [batch, pos, dModel]
-    for (int l = 0; l < cfg.nLayers(); l++) {
+    for (int l = firstLayer; l < cfg.nLayers(); l++) {
       boolean last = l == cfg.nLayers() - 1;
       resid = block(l, resid, last ? from : 0, end);
     }
@@ -161,19 +168,57 @@ public final class Transformer implements Model {
     return bias(Ops.matmul(x, p("unembed.W_U")), "unembed.b_U"); // [batch, q, dVocabOut]
   }
 
+  /**
+   * Whether block 0 may read its queries, keys and values from per-token tables: without
+   * LayerNorm, {@code (W_E[t] + W_pos[p]) @ W} equals {@code (W_E @ W)[t] + (W_pos @ W)[p]}, which
+   * costs {@code dVocab} instead of {@code batch * pos} matrix rows. Not when the embedding or the
+   * residual stream entering block 0 is hooked, since those are then never formed.
+   */
+  private boolean canLookUpFirstLayer() {
+    return !cfg.layerNorm()
+        && !hooks.isHooked("hook_embed")
+        && !hooks.isHooked("hook_pos_embed")
+        && !hooks.isHooked("blocks.0.hook_resid_pre");
+  }
+
+  /** Block 0 with token-table projections; the same numbers as {@link #block} up to rounding. */
+  private NDArray firstBlockByLookup(NDArray tok, int from, int end) {
+    NDArray wE = p("embed.W_E");
+    NDArray wPos = p("pos_embed.W_pos").get(":" + end); // [pos, dModel]
+    NDArray tokQ = from == 0 ? tok : tok.get(":, " + from + ":"); // [batch, q]
+    NDArray residQ = Ops.embedding(tokQ, wE).add(wPos.get(from + ":")); // [batch, q, dModel]
+    NDArray wQ = flat("blocks.0.attn.W_Q"); // [dModel, head*dHead]
+    NDArray wKV = flat("blocks.0.attn.W_K").concat(flat("blocks.0.attn.W_V"), 1); // [dModel, 2*head*dHead]
+    NDArray q = Ops.embedding(tokQ, Ops.matmul(wE, wQ)).add(Ops.matmul(wPos.get(from + ":"), wQ)); // [batch, q, head*dHead]
+    NDArray kv = Ops.embedding(tok, Ops.matmul(wE, wKV)).add(Ops.matmul(wPos, wKV)); // [batch, pos, 2*head*dHead]
+    long he = (long) cfg.nHeads() * cfg.dHead();
+    NDArray k = kv.get(":, :, :" + he);
+    NDArray v = kv.get(":, :, " + he + ":");
+    return attendAndMlp("blocks.0.", residQ, heads(q, "blocks.0.attn.b_Q"), heads(k, "blocks.0.attn.b_K"), heads(v, "blocks.0.attn.b_V"), from, end);
+  }
+
   /** One block; queries and everything after attention only at positions {@code [from, end)}. */
   private NDArray block(int l, NDArray resid, int from, int end) {
     String b = "blocks." + l + ".";
-    long batch = resid.getShape().get(0);
-    int nq = end - from;
-    int h = cfg.nHeads();
-    int e = cfg.dHead();
     resid = hooks.at(b + "hook_resid_pre", resid); // [batch, pos, dModel]
     NDArray x = cfg.layerNorm() ? layerNorm(b + "ln1", resid) : resid;
     NDArray xq = from == 0 ? x : x.get(":, " + from + ":");
-    NDArray q = hooks.at(b + "attn.hook_q", project(xq, b + "attn.W_Q", b + "attn.b_Q")); // [batch, q, head, dHead]
-    NDArray k = hooks.at(b + "attn.hook_k", project(x, b + "attn.W_K", b + "attn.b_K")); // [batch, pos, head, dHead]
-    NDArray v = hooks.at(b + "attn.hook_v", project(x, b + "attn.W_V", b + "attn.b_V")); // [batch, pos, head, dHead]
+    NDArray q = project(xq, b + "attn.W_Q", b + "attn.b_Q"); // [batch, q, head, dHead]
+    NDArray k = project(x, b + "attn.W_K", b + "attn.b_K"); // [batch, pos, head, dHead]
+    NDArray v = project(x, b + "attn.W_V", b + "attn.b_V"); // [batch, pos, head, dHead]
+    NDArray residQ = from == 0 ? resid : resid.get(":, " + from + ":");
+    return attendAndMlp(b, residQ, q, k, v, from, end);
+  }
+
+  /** Attention from queries at {@code [from, end)} over keys {@code [0, end)}, then the MLP. */
+  private NDArray attendAndMlp(String b, NDArray residQ, NDArray q, NDArray k, NDArray v, int from, int end) {
+    long batch = residQ.getShape().get(0);
+    int nq = end - from;
+    int h = cfg.nHeads();
+    int e = cfg.dHead();
+    q = hooks.at(b + "attn.hook_q", q);
+    k = hooks.at(b + "attn.hook_k", k);
+    v = hooks.at(b + "attn.hook_v", v);
     NDArray scores =
         Ops.matmul(Ops.permute(q, 0, 2, 1, 3), Ops.permute(k, 0, 2, 3, 1)) // [batch, head, q, pos]
             .mul(attnScale)
@@ -182,10 +227,9 @@ public final class Transformer implements Model {
     NDArray pattern = hooks.at(b + "attn.hook_pattern", Ops.softmax(scores)); // [batch, head, q, pos]
     NDArray z = Ops.permute(Ops.matmul(pattern, Ops.permute(v, 0, 2, 1, 3)), 0, 2, 1, 3); // [batch, q, head, dHead]
     z = hooks.at(b + "attn.hook_z", z);
-    NDArray wO = p(b + "attn.W_O").reshape(h * e, cfg.dModel());
+    NDArray wO = p(b + "attn.W_O").reshape((long) h * e, cfg.dModel());
     NDArray attnOut = bias(Ops.matmul(z.reshape(batch, nq, (long) h * e), wO), b + "attn.b_O");
     attnOut = hooks.at(b + "hook_attn_out", attnOut); // [batch, q, dModel]
-    NDArray residQ = from == 0 ? resid : resid.get(":, " + from + ":");
     if (cfg.attnOnly()) {
       return hooks.at(b + "hook_resid_post", residQ.add(attnOut));
     }
@@ -197,15 +241,21 @@ public final class Transformer implements Model {
     return hooks.at(b + "hook_resid_post", mid.add(mlpOut)); // [batch, q, dModel]
   }
 
+  /** {@code W [head, dModel, dHead]} as {@code [dModel, head*dHead]}. */
+  private NDArray flat(String w) {
+    return Ops.permute(p(w), 1, 0, 2).reshape(cfg.dModel(), (long) cfg.nHeads() * cfg.dHead());
+  }
+
+  /** {@code [batch, pos, head*dHead]} to {@code [batch, pos, head, dHead]}, plus the bias. */
+  private NDArray heads(NDArray y, String bias) {
+    Shape s = y.getShape();
+    NDArray r = y.reshape(s.get(0), s.get(1), cfg.nHeads(), cfg.dHead());
+    return cfg.bias() ? r.add(p(bias)) : r;
+  }
+
   /** {@code einsum("bpd,hde->bphe")} plus bias: [batch, pos, dModel] to [batch, pos, head, dHead]. */
   private NDArray project(NDArray x, String w, String bias) {
-    int h = cfg.nHeads();
-    int e = cfg.dHead();
-    NDArray flat = Ops.permute(p(w), 1, 0, 2).reshape(cfg.dModel(), (long) h * e); // [dModel, head*dHead]
-    NDArray y = Ops.matmul(x, flat);
-    Shape s = x.getShape();
-    y = y.reshape(s.get(0), s.get(1), h, e);
-    return cfg.bias() ? y.add(p(bias)) : y;
+    return heads(Ops.matmul(x, flat(w)), bias);
   }
 
   private NDArray bias(NDArray y, String name) {

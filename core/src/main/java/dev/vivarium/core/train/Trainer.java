@@ -57,6 +57,11 @@ public final class Trainer {
     this.wallOffset = seconds;
   }
 
+  /** Whether {@link #requestStop} was called. */
+  public boolean stopRequested() {
+    return stopRequested;
+  }
+
   /** Asks the loop to stop after the current step (from another thread). */
   public void requestStop() {
     stopRequested = true;

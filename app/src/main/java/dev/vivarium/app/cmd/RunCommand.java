@@ -1,0 +1,48 @@
+package dev.vivarium.app.cmd;
+
+import dev.vivarium.app.progress.Progress;
+import dev.vivarium.app.report.Curves;
+import dev.vivarium.core.recipe.Recipe;
+import dev.vivarium.core.recipe.RecipeLoader;
+import dev.vivarium.core.run.Experiment;
+import dev.vivarium.store.run.RunDir;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vivarium run RECIPE}: trains a recipe in a new run directory and draws its curves. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Train a recipe in a new run directory.")
+public final class RunCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "RECIPE", description = "Recipe YAML file, e.g. recipes/grokking-quick.yaml.")
+  Path recipe;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a recipe value, e.g. --set train.lr=3e-4 (repeatable).")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Directory for this run (default: a new directory under --runs).")
+  Path out;
+
+  @Mixin RunsRoot runs;
+
+  @Override
+  public Integer call() throws Exception {
+    Recipe r = RecipeLoader.load(recipe, overrides);
+    Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
+    Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
+    try (Progress progress = Progress.forConsole(System.out)) {
+      RunDir run = Experiment.start(r, root, id, List.of(progress));
+      Path png = run.root().resolve("curves.png");
+      Curves.write(png, run.id(), run.metrics().read());
+      System.out.println("run " + run.id() + " in " + run.root());
+      System.out.println(ShowCommand.describe(run));
+      System.out.println("curves: " + png);
+    }
+    return 0;
+  }
+}
