@@ -1,6 +1,7 @@
 package dev.vivarium.app.cmd;
 
 import dev.vivarium.laws.detect.ChangePoints;
+import dev.vivarium.laws.detect.DoubleDescent;
 import dev.vivarium.laws.detect.Grokking;
 import dev.vivarium.laws.detect.Series;
 import dev.vivarium.laws.detect.Spikes;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code vivarium detect RUN}: grokking, plateaus and phase changes, and loss spikes in a run's metric log. */
 @Command(name = "detect", mixinStandardHelpOptions = true,
-    description = "Run the detectors on a run: grokking, plateaus and phase changes, loss spikes.")
+    description = "Run the detectors on a run: grokking, plateaus and phase changes, test-loss peak, loss spikes.")
 public final class DetectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -50,6 +51,9 @@ public final class DetectCommand implements Callable<Integer> {
           s.logLossStart(), s.logLossEnd(), s.plateau() ? " (plateau)" : "");
     }
     cp.phaseChanges().forEach(p -> out.printf(Locale.ROOT, "phase change at step %.0f: %s%n", p.step(), p.kind()));
+    DoubleDescent.Result dd = DoubleDescent.DEFAULT.detect(r.series("test_loss"));
+    out.printf(Locale.ROOT, "test-loss peak: %s at step %.0f, %.4g (prominence %.4g, noise %.3g)%n",
+        dd.detected() ? "above the noise" : "none above the noise", dd.peakX(), dd.peakValue(), dd.prominence(), dd.noise());
     var spikes = Spikes.DEFAULT.detect(r.series("train_loss"));
     out.printf("loss spikes: %d%n", spikes.size());
     spikes.forEach(s -> out.printf(Locale.ROOT, "  steps %.0f-%.0f, peak %.4g at %.0f (x%.2f the baseline)%n",
