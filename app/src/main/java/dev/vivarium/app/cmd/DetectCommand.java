@@ -41,23 +41,32 @@ public final class DetectCommand implements Callable<Integer> {
     RunRecord r = StoreRunSource.read(resolve());
     PrintWriter out = spec.commandLine().getOut();
     out.printf("run %s (%s)%s%n", r.id(), r.recipe(), r.finished() ? "" : ", not finished");
-    Grokking.Result g = new Grokking(threshold, smoothing, 2).detect(r.series("train_acc"), r.series("test_acc"));
-    out.printf(Locale.ROOT, "grokking: %s; memorisation step %s, grok step %s, delay %s%n", g.verdict(),
-        show(g.memorisationStep()), show(g.generalisationStep()), show(g.delay()));
-    Series loss = thin(r.series("train_loss"));
-    ChangePoints.Result cp = ChangePoints.DEFAULT.detect(loss);
-    for (ChangePoints.Segment s : cp.segments()) {
-      out.printf(Locale.ROOT, "segment steps %.0f-%.0f: log-loss %.3f -> %.3f%s%n", s.fromStep(), s.toStep(),
-          s.logLossStart(), s.logLossEnd(), s.plateau() ? " (plateau)" : "");
+    var logged = r.metricNames();
+    if (logged.contains("train_acc") && logged.contains("test_acc")) {
+      Grokking.Result g = new Grokking(threshold, smoothing, 2).detect(r.series("train_acc"), r.series("test_acc"));
+      out.printf(Locale.ROOT, "grokking: %s; memorisation step %s, grok step %s, delay %s%n", g.verdict(),
+          show(g.memorisationStep()), show(g.generalisationStep()), show(g.delay()));
+    } else {
+      out.println("grokking: needs train_acc and test_acc, which this run does not log");
     }
-    cp.phaseChanges().forEach(p -> out.printf(Locale.ROOT, "phase change at step %.0f: %s%n", p.step(), p.kind()));
-    DoubleDescent.Result dd = DoubleDescent.DEFAULT.detect(r.series("test_loss"));
-    out.printf(Locale.ROOT, "test-loss peak: %s at step %.0f, %.4g (prominence %.4g, noise %.3g)%n",
-        dd.detected() ? "above the noise" : "none above the noise", dd.peakX(), dd.peakValue(), dd.prominence(), dd.noise());
-    var spikes = Spikes.DEFAULT.detect(r.series("train_loss"));
-    out.printf("loss spikes: %d%n", spikes.size());
-    spikes.forEach(s -> out.printf(Locale.ROOT, "  steps %.0f-%.0f, peak %.4g at %.0f (x%.2f the baseline)%n",
-        s.startStep(), s.endStep(), s.peakValue(), s.peakStep(), s.ratio()));
+    if (logged.contains("train_loss")) {
+      ChangePoints.Result cp = ChangePoints.DEFAULT.detect(thin(r.series("train_loss")));
+      for (ChangePoints.Segment s : cp.segments()) {
+        out.printf(Locale.ROOT, "segment steps %.0f-%.0f: log-loss %.3f -> %.3f%s%n", s.fromStep(), s.toStep(),
+            s.logLossStart(), s.logLossEnd(), s.plateau() ? " (plateau)" : "");
+      }
+      cp.phaseChanges().forEach(p -> out.printf(Locale.ROOT, "phase change at step %.0f: %s%n", p.step(), p.kind()));
+      var spikes = Spikes.DEFAULT.detect(r.series("train_loss"));
+      out.printf("loss spikes: %d%n", spikes.size());
+      spikes.forEach(s -> out.printf(Locale.ROOT, "  steps %.0f-%.0f, peak %.4g at %.0f (x%.2f the baseline)%n",
+          s.startStep(), s.endStep(), s.peakValue(), s.peakStep(), s.ratio()));
+    }
+    if (logged.contains("test_loss")) {
+      DoubleDescent.Result dd = DoubleDescent.DEFAULT.detect(r.series("test_loss"));
+      out.printf(Locale.ROOT, "test-loss peak: %s at step %.0f, %.4g (prominence %.4g, noise %.3g)%n",
+          dd.detected() ? "above the noise" : "none above the noise", dd.peakX(), dd.peakValue(), dd.prominence(),
+          dd.noise());
+    }
     out.flush();
     return 0;
   }
