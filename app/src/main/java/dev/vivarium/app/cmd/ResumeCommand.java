@@ -24,6 +24,10 @@ public final class ResumeCommand implements Callable<Integer> {
     Path dir = runs.resolve(run);
     try (Progress progress = Progress.forConsole(System.out)) {
       RunDir r = Experiment.resume(dir, List.of(progress));
+      if (r.readStatus().state() != dev.vivarium.store.run.RunState.COMPLETED) {
+        System.out.println(ShowCommand.describe(r));
+        return 3;
+      }
       Curves.write(r.root().resolve("curves.png"), r.id(), r.metrics().read());
       System.out.println(ShowCommand.describe(r));
     }

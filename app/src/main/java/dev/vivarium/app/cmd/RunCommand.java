@@ -37,6 +37,10 @@ public final class RunCommand implements Callable<Integer> {
     Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
     try (Progress progress = Progress.forConsole(System.out)) {
       RunDir run = Experiment.start(r, root, id, List.of(progress));
+      if (run.readStatus().state() != dev.vivarium.store.run.RunState.COMPLETED) {
+        System.out.println(ShowCommand.describe(run));
+        return 3;
+      }
       Path png = run.root().resolve("curves.png");
       Curves.write(png, run.id(), run.metrics().read());
       System.out.println("run " + run.id() + " in " + run.root());

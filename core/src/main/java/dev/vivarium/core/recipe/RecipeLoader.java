@@ -39,6 +39,7 @@ public final class RecipeLoader {
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
           .build();
 
   private RecipeLoader() {}

@@ -28,6 +28,7 @@ public final class Checkpoints {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("step", Long.toString(step));
+    meta.put("kind", model.config() instanceof dev.vivarium.core.model.MlpConfig ? "mlp" : "transformer");
     meta.put("config", RecipeLoader.toJson(model.config()));
     meta.put("recipe", RecipeLoader.toJson(recipe));
     meta.putAll(provenance);
