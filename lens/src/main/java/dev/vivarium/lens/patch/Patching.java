@@ -15,6 +15,12 @@ import java.util.function.ToDoubleFunction;
 /**
  * Generic activation patching: for each site, run the corrupted tokens with that site's
  * activation taken from the clean run, and score the logits.
+ *
+ * <p>Every patched run passes every hook point (identity hooks where nothing is patched), as
+ * {@link dev.vivarium.lens.cache.Caching#all} does: a model may take a faster path when some
+ * points are not hooked (fused LayerNorm, table lookups), and the patched runs must round exactly
+ * as the cached clean and corrupted runs did for "patch every site" to give the clean metric back
+ * bit for bit. Take the clean and corrupted baselines from {@code Caching.all} runs.
  */
 public final class Patching {
   private Patching() {}
@@ -38,6 +44,7 @@ public final class Patching {
     }
     List<HookScope> scopes = new ArrayList<>();
     try (StepScope step = new StepScope()) {
+      scopes.add(model.hooks().add(model.hooks().names(), (name, act) -> act));
       for (Map.Entry<String, List<PatchSite>> e : byHook.entrySet()) {
         NDArray cleanAct = clean.get(e.getKey());
         List<PatchSite> here = e.getValue();
