@@ -13,7 +13,7 @@ loss is the float64 log-softmax cross-entropy at the last position; the model
 still computes all positions.
 
 stdout:
-  torch_ms_per_step=<float> threads=<n> steps=<n> torch=<version>
+  torch_ms_per_step=<median float> mean_ms=<float> threads=<n> steps=<n> torch=<version>
   gflop_per_step=<float>
 stderr: BLAS information and the training loss.
 """
@@ -208,8 +208,8 @@ def main():
           % (train_x.shape[0], first, last, gflop / (ms / 1000.0)), file=sys.stderr)
     print("step ms: min=%.3f median=%.3f max=%.3f"
           % (times[0] * 1e3, times[len(times) // 2] * 1e3, times[-1] * 1e3), file=sys.stderr)
-    print("torch_ms_per_step=%.3f threads=%d steps=%d torch=%s"
-          % (ms, ARGS.threads, ARGS.steps, torch.__version__))
+    print("torch_ms_per_step=%.3f mean_ms=%.3f threads=%d steps=%d torch=%s"
+          % (times[len(times) // 2] * 1e3, ms, ARGS.threads, ARGS.steps, torch.__version__))
     print("gflop_per_step=%.4f" % gflop)
 
 

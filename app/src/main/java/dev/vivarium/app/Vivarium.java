@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       dev.vivarium.app.cmd.ShowCommand.class,
       dev.vivarium.app.cmd.ResumeCommand.class,
       dev.vivarium.app.cmd.PlotCommand.class,
+      dev.vivarium.app.cmd.BenchCommand.class,
       // laws
       dev.vivarium.app.cmd.FitCommand.class,
       dev.vivarium.app.cmd.DetectCommand.class,

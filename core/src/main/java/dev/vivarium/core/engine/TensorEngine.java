@@ -26,6 +26,8 @@ public final class TensorEngine {
       if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
       }
+      // DJL probes for CUDA at start-up and warns on every CPU-only machine
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
       Engine engine = Engine.getEngine("PyTorch");
       started =
           new EngineInfo(

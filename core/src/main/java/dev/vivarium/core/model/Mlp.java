@@ -106,4 +106,9 @@ public final class Mlp implements Model {
     }
     return f + 2.0 * in * cfg.dOut();
   }
+
+  @Override
+  public double plainForwardFlops(int seqLen) {
+    return forwardFlops(seqLen, new int[] {0});
+  }
 }

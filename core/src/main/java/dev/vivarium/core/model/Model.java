@@ -32,6 +32,9 @@ public interface Model extends AutoCloseable {
   /** Forward FLOPs of {@link #logits} for one example (multiply-adds count 2), for benchmarks. */
   double forwardFlops(int seqLen, int[] scored);
 
+  /** Forward FLOPs of one example when every position is computed with no shortcut (a plain implementation). */
+  double plainForwardFlops(int seqLen);
+
   @Override
   default void close() {
     params().close();

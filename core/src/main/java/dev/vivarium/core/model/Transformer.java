@@ -305,20 +305,32 @@ public final class Transformer implements Model {
   @Override
   public double forwardFlops(int seqLen, int[] scored) {
     int end = scored[scored.length - 1] + 1;
-    int nq = end - scored[0];
+    boolean contiguous = end - scored[0] == scored.length;
+    int from = contiguous ? scored[0] : 0;
+    int nq = end - from;
     double d = cfg.dModel();
     double he = (double) cfg.nHeads() * cfg.dHead();
     double flops = 0;
     for (int l = 0; l < cfg.nLayers(); l++) {
       int q = l == cfg.nLayers() - 1 ? nq : end;
-      flops += 2 * d * he * (q + 2.0 * end); // Q at queried, K and V at all positions
+      if (l > 0 || !canLookUpFirstLayer()) {
+        flops += 2 * d * he * (q + 2.0 * end); // Q at queried positions, K and V at all
+      } // else read from per-token tables made once per step, not per example
       flops += 2 * 2 * he * q * end; // scores and pattern @ v
       flops += 2 * he * d * q; // W_O
       if (!cfg.attnOnly()) {
         flops += 2 * 2 * d * cfg.dMlp() * q;
       }
     }
-    flops += 2 * d * cfg.dVocabOut() * nq;
-    return flops;
+    return flops + 2 * d * cfg.dVocabOut() * nq;
+  }
+
+  @Override
+  public double plainForwardFlops(int seqLen) {
+    double d = cfg.dModel();
+    double he = (double) cfg.nHeads() * cfg.dHead();
+    double perLayer = 2 * d * he * 3 * seqLen + 2 * 2 * he * seqLen * seqLen + 2 * he * d * seqLen
+        + (cfg.attnOnly() ? 0 : 2 * 2 * d * cfg.dMlp() * seqLen);
+    return cfg.nLayers() * perLayer + 2 * d * cfg.dVocabOut() * seqLen;
   }
 }

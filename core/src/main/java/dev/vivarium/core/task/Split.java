@@ -12,7 +12,7 @@ public record Split(int[] train, int[] test) {
   /** A seeded shuffle of {@code n} examples, the first {@code round(fraction * n)} for training. */
   public static Split shuffled(int n, double fraction, long seed) {
     int[] perm = permutation(n, seed);
-    int nTrain = (int) Math.round(fraction * n);
+    int nTrain = (int) (fraction * n); // floor, as Nanda et al. cut their shuffled pairs
     if (nTrain < 1 || nTrain >= n) {
       throw new IllegalArgumentException(
           "trainFraction " + fraction + " of " + n + " examples leaves an empty train or test set");

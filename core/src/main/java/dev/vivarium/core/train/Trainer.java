@@ -78,25 +78,10 @@ public final class Trainer {
       log(0, Double.NaN, t0);
     }
     long step = startStep;
-    Engine engine = Engine.getEngine("PyTorch");
-    Params params = model.params();
-    int[] scored = data.scored();
     while (step < cfg.steps() && !stopRequested) {
       step++;
-      double gradNorm = Double.NaN;
       boolean logStep = step % cfg.logEvery() == 0 || step == cfg.steps();
-      try (StepScope scope = new StepScope()) {
-        Optimizer.zeroGradients(params);
-        NDArray[] batch = data.batch(step);
-        try (GradientCollector gc = engine.newGradientCollector()) {
-          NDArray logits = model.logits(batch[0], scored); // [batch, scored, vocab]
-          gc.backward(Loss.crossEntropy(logits, batch[1]));
-        }
-        if (logStep) {
-          gradNorm = gradientNorm(params);
-        }
-        optimizer.step(cfg.lrAt(step - 1));
-      }
+      double gradNorm = step(step, logStep);
       long s = step;
       listeners.forEach(l -> l.onStep(this, s));
       if (logStep) {
@@ -109,6 +94,29 @@ public final class Trainer {
     long last = step;
     listeners.forEach(l -> l.onEnd(this, last));
     return last;
+  }
+
+  /**
+   * One update: gradients zeroed, the batch of {@code step} forward and backward (loss in float64),
+   * the optimizer applied with the learning rate of update {@code step - 1}. Returns the gradient
+   * norm when {@code measureGradNorm}, else NaN.
+   */
+  public double step(long step, boolean measureGradNorm) {
+    double gradNorm = Double.NaN;
+    Params params = model.params();
+    try (StepScope scope = new StepScope()) {
+      Optimizer.zeroGradients(params);
+      NDArray[] batch = data.batch(step);
+      try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        NDArray logits = model.logits(batch[0], data.scored()); // [batch, scored, vocab]
+        gc.backward(Loss.crossEntropy(logits, batch[1]));
+      }
+      if (measureGradNorm) {
+        gradNorm = gradientNorm(params);
+      }
+      optimizer.step(cfg.lrAt(step - 1));
+    }
+    return gradNorm;
   }
 
   private Map<String, Double> log(long step, double gradNorm, long t0) {
