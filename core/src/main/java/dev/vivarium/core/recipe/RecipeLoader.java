@@ -74,6 +74,7 @@ public final class RecipeLoader {
       Overrides.apply(root, o, source, YAML);
     }
     Defaults.apply(root, source);
+    Fields.check(root, source);
     TaskConfig task;
     try {
       task = YAML.treeToValue(root.get("task"), TaskConfig.class);
@@ -121,18 +122,27 @@ public final class RecipeLoader {
       return "unknown field '" + pathPrefix(u) + u.getPropertyName() + "'; allowed here: " + allowed;
     }
     if (e instanceof InvalidTypeIdException t) {
-      String parent = pathPrefix(t);
+      String parent = field.isEmpty() ? "" : field + "."; // the path ends at the section whose kind is unknown
       return parent + "kind: '" + t.getTypeId() + "' is not a known kind; allowed: " + kindsFor(t);
     }
     if (e instanceof InvalidFormatException f) {
       return at + "value '" + f.getValue() + "' is not a valid " + typeName(f.getTargetType());
     }
     if (e instanceof ValueInstantiationException v && v.getCause() != null) {
+      String message = rootCause(v).getMessage();
+      String last = field.substring(field.lastIndexOf('.') + 1);
+      if (!last.isEmpty() && message.startsWith(last + ":")) {
+        return field.substring(0, field.length() - last.length()) + message; // the message names its field
+      }
       String prefix = field.isEmpty() ? "" : field + ".";
-      return prefix + rootCause(v).getMessage();
+      return prefix + message;
     }
     if (e instanceof JsonMappingException m && m.getCause() instanceof IllegalArgumentException iae) {
       return at + iae.getMessage();
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null
+        && e.getOriginalMessage().startsWith("Cannot map `null`")) {
+      return at + "missing; a required " + typeName(m.getTargetType());
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       return at + "expected " + typeName(m.getTargetType()) + " (" + e.getOriginalMessage().split("\n")[0] + ")";
