@@ -84,6 +84,44 @@ class HookBehaviourTest {
     }
   }
 
+  /**
+   * The MLP's hook points against a float64 hand computation from the fixture's weights: the
+   * concatenated one-hot input, then {@code pre = x W_in + b_in} and {@code post = relu(pre)} per
+   * layer; the unembedded last {@code post} is PyTorch's logits.
+   */
+  @Test
+  void mlpHookPointsHoldTheLayersComputedByHand() {
+    Fixture f = Fixtures.load("mlp_onehot"); // 9 examples of 6 bits, 2 layers of 20, ReLU, 2 outputs
+    long[] tokens = f.get("input.tokens").toLongs();
+    int batch = 9;
+    double[] x = new double[batch * 12];
+    for (int i = 0; i < tokens.length; i++) {
+      x[(i / 6) * 12 + (i % 6) * 2 + (int) tokens[i]] = 1;
+    }
+    try (Model model = f.build(manager);
+        ActivationCache cache = new ActivationCache(manager)) {
+      try (StepScope s = new StepScope();
+          HookScope h = cache.record(model.hooks(), n -> true)) {
+        model.forwardAll(f.tokens(manager));
+      }
+      assertClose("hook_embed", x, Fixtures.floats(cache.get("hook_embed")));
+      int in = 12;
+      for (int l = 0; l < 2; l++) {
+        double[] pre = Nanda.affine(x, batch, in, toDoubles(f.get("layers." + l + ".W_in")), 20,
+            toDoubles(f.get("layers." + l + ".b_in")));
+        assertClose("layers." + l + ".hook_pre", pre, Fixtures.floats(cache.get("layers." + l + ".hook_pre")));
+        x = pre.clone();
+        for (int i = 0; i < x.length; i++) {
+          x[i] = Math.max(x[i], 0);
+        }
+        assertClose("layers." + l + ".hook_post", x, Fixtures.floats(cache.get("layers." + l + ".hook_post")));
+        in = 20;
+      }
+      double[] logits = Nanda.affine(x, batch, 20, toDoubles(f.get("unembed.W_U")), 2, toDoubles(f.get("unembed.b_U")));
+      assertClose("torch logits from the hand-computed layers", logits, Fixtures.floats(f.get("expected.logits")));
+    }
+  }
+
   /** Masked attention scores are -inf at exactly the key positions after the query. */
   @Test
   void maskedScoresAreMinusInfinityAboveTheDiagonal() {
