@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.vivarium.core.Fixtures;
 import dev.vivarium.core.Fixtures.Fixture;
 import dev.vivarium.core.engine.StepScope;
@@ -108,7 +110,7 @@ class HookNamesGoldenTest {
           seen.add(n);
           return a;
         })) {
-      model.forwardAll(manager.zeros(new ai.djl.ndarray.types.Shape(shape), ai.djl.ndarray.types.DataType.INT64));
+      model.forwardAll(manager.zeros(new Shape(shape), DataType.INT64));
     }
     return seen;
   }

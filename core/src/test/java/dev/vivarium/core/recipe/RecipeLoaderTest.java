@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,7 +134,7 @@ class RecipeLoaderTest {
     String text = grokking();
     if (!from.isEmpty()) {
       assertTrue(text.contains(from), "test set-up: '" + from + "' not in the recipe");
-      text = text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+      text = text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
     }
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, text);
