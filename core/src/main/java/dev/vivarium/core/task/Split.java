@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * @param test indices of held-out examples
  */
 public record Split(int[] train, int[] test) {
-  /** A seeded shuffle of {@code n} examples, the first {@code round(fraction * n)} for training. */
+  /** A seeded shuffle of {@code n} examples, the first {@code floor(fraction * n)} for training. */
   public static Split shuffled(int n, double fraction, long seed) {
     int[] perm = permutation(n, seed);
     int nTrain = (int) (fraction * n); // floor, as Nanda et al. cut their shuffled pairs
