@@ -84,6 +84,9 @@ public final class Experiment {
     try (NDManager manager = NDManager.newBaseManager();
         Model model = recipe.model().build(manager, recipe.seed())) {
       TaskConfig.Data data = recipe.task().generate(recipe.seed());
+      if (resuming) {
+        data = new TaskConfig.Data(data.examples(), readSplit(run, data.examples().n()));
+      }
       try (TrainingData trainingData = new TrainingData(manager, data, recipe.train().batchSize(), recipe.seed())) {
         Optimizer optimizer = Optimizer.of(recipe.train(), model.params());
         Trainer trainer = new Trainer(model, optimizer, recipe.train(), trainingData);
@@ -148,6 +151,20 @@ public final class Experiment {
         }
       }
     }
+  }
+
+  /** The split a run recorded: the directory is the truth, even if split rules change later. */
+  static Split readSplit(RunDir run, int nExamples) throws IOException {
+    var f = Safetensors.read(run.splitFile());
+    Split split = new Split(f.get("train").toInts(), f.get("test").toInts());
+    for (int[] part : new int[][] {split.train(), split.test()}) {
+      for (int i : part) {
+        if (i < 0 || i >= nExamples) {
+          throw new IOException(run.splitFile() + ": index " + i + " outside the task's " + nExamples + " examples");
+        }
+      }
+    }
+    return split;
   }
 
   private static void writeSplit(RunDir run, Split split) throws IOException {
