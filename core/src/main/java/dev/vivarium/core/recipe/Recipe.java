@@ -1,5 +1,6 @@
 package dev.vivarium.core.recipe;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.vivarium.core.model.ModelConfig;
 import dev.vivarium.core.task.TaskConfig;
 import dev.vivarium.core.train.TrainConfig;
@@ -14,9 +15,11 @@ import dev.vivarium.core.train.TrainConfig;
  * @param task the data
  * @param model the architecture
  * @param train the optimisation
+ * @param lens analyses to run at every checkpoint (names the lens module defines; absent: none)
  */
 public record Recipe(
-    String name, String description, long seed, int threads, TaskConfig task, ModelConfig model, TrainConfig train) {
+    String name, String description, long seed, int threads, TaskConfig task, ModelConfig model, TrainConfig train,
+    @JsonInclude(JsonInclude.Include.NON_ABSENT) java.util.Optional<java.util.List<String>> lens) {
   public Recipe {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
       throw new IllegalArgumentException("name: must be 1-64 characters of letters, digits, '.', '_' or '-', got " + name);
@@ -36,5 +39,6 @@ public record Recipe(
     if (train == null) {
       throw new IllegalArgumentException("train: required");
     }
+    lens = lens == null ? java.util.Optional.empty() : lens.map(java.util.List::copyOf);
   }
 }

@@ -104,7 +104,7 @@ class RecipeLoaderTest {
   static Stream<Arguments> badRecipes() {
     return Stream.of(
         bad("unknown top-level field", "seed: 0", "seed: 0\ncolour: red", List.of(),
-            "unknown field 'colour'", "red", "allowed here: description, model, name, seed, task, threads, train"),
+            "unknown field 'colour'", "red", "allowed here: description, lens, model, name, seed, task, threads, train"),
         bad("unknown nested field", "dModel: 128", "dModle: 128", List.of(),
             "unknown field 'model.dModle'", "128", "did you mean 'dModel'", "allowed here:", "nLayers"),
         bad("word for a number", "lr: 1.0e-3", "lr: fast", List.of(), "train.lr", "'fast'", "number"),
