@@ -1,0 +1,120 @@
+package dev.vivarium.lens.run;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vivarium.core.engine.TensorEngine;
+import dev.vivarium.core.model.Model;
+import dev.vivarium.core.recipe.Recipe;
+import dev.vivarium.core.recipe.RecipeLoader;
+import dev.vivarium.core.run.Checkpoints;
+import dev.vivarium.core.task.Split;
+import dev.vivarium.core.task.TaskConfig;
+import dev.vivarium.store.io.AtomicFiles;
+import dev.vivarium.store.run.RunDir;
+import dev.vivarium.store.safetensors.Safetensors;
+import dev.vivarium.store.safetensors.SafetensorsFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A run opened for analysis: its recipe, its task's data and split, and one model into which any
+ * checkpoint can be loaded. Outputs go under the run's {@code analyses/}, written atomically.
+ */
+public final class LensRun implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final RunDir run;
+  private final Recipe recipe;
+  private final NDManager manager;
+  private final Model model;
+  private final TaskConfig.Data data;
+  private long loadedStep = -1;
+
+  private LensRun(RunDir run, Recipe recipe) {
+    this.run = run;
+    this.recipe = recipe;
+    TensorEngine.start(recipe.threads());
+    this.manager = NDManager.newBaseManager();
+    this.model = recipe.model().build(manager, recipe.seed());
+    this.data = recipe.task().generate(recipe.seed());
+  }
+
+  /** Opens the run at {@code dir}; its config gives the model and the task. */
+  public static LensRun open(Path dir) throws IOException {
+    RunDir run = RunDir.open(dir);
+    return new LensRun(run, RecipeLoader.load(run.configFile(), List.of()));
+  }
+
+  public RunDir dir() {
+    return run;
+  }
+
+  public Recipe recipe() {
+    return recipe;
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** The task's examples and the split: the one the run recorded if there is one, else regenerated. */
+  public TaskConfig.Data data() throws IOException {
+    if (Files.isRegularFile(run.splitFile())) {
+      SafetensorsFile f = Safetensors.read(run.splitFile());
+      return new TaskConfig.Data(data.examples(), new Split(f.tensors().get("train").toInts(), f.tensors().get("test").toInts()));
+    }
+    return data;
+  }
+
+  /** Steps with a checkpoint, ascending. */
+  public List<Long> checkpoints() throws IOException {
+    return run.checkpointSteps();
+  }
+
+  /** Loads the weights of {@code step} into {@link #model}. */
+  public void load(long step) throws IOException {
+    if (step != loadedStep) {
+      Path file = run.checkpointFile(step);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("run " + run.id() + " has no checkpoint at step " + step + "; it has " + checkpoints());
+      }
+      Checkpoints.loadWeights(file, model);
+      loadedStep = step;
+    }
+  }
+
+  /** Writes {@code value} as JSON to {@code analyses/<relative>}. */
+  public Path writeJson(String relative, Object value) throws IOException {
+    return write(relative, JSON.writeValueAsBytes(value));
+  }
+
+  /** Writes text to {@code analyses/<relative>}. */
+  public Path writeText(String relative, String text) throws IOException {
+    return write(relative, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private Path write(String relative, byte[] bytes) throws IOException {
+    Path target = run.analysesDir().resolve(relative);
+    Files.createDirectories(target.getParent());
+    AtomicFiles.writeBytes(target, bytes);
+    return target;
+  }
+
+  /** {@code name/step_00001000.json}. */
+  public static String perStep(String name, long step) {
+    return String.format("%s/step_%08d.json", name, step);
+  }
+
+  @Override
+  public void close() {
+    model.close();
+    manager.close();
+  }
+}

@@ -1,0 +1,87 @@
+package dev.vivarium.lens.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vivarium.core.recipe.Recipe;
+import dev.vivarium.core.recipe.RecipeLoader;
+import dev.vivarium.core.run.Experiment;
+import dev.vivarium.store.run.RunDir;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunAnalysesTest {
+  static final String RECIPE = """
+      name: lens-test
+      seed: 1
+      threads: 1
+      task: {kind: modular, p: 23, op: add, trainFraction: 0.5}
+      model: {kind: transformer, nLayers: 1, dModel: 32, nHeads: 2, dMlp: 64, act: relu, bias: false}
+      train: {lr: 3.0e-3, weightDecay: 1.0, betas: [0.9, 0.98], steps: 200, logEvery: 50, checkpoints: 4}
+      lens: [fourier, spectra, sharpness, attention, logit-lens, attribution, cka, progress]
+      """;
+
+  @TempDir static Path runs;
+  static RunDir run;
+  static Recipe recipe;
+
+  @BeforeAll
+  static void train() throws Exception {
+    recipe = RecipeLoader.parse(RECIPE, "lens-test.yaml", List.of());
+    run = Experiment.start(recipe, runs, Optional.of("lens-test"), List.of());
+  }
+
+  @Test
+  void theRecipeLensBlockRunsEveryAnalysisAtEveryCheckpoint() throws Exception {
+    assertEquals(Optional.of(List.of("fourier", "spectra", "sharpness", "attention", "logit-lens", "attribution", "cka", "progress")),
+        recipe.lens());
+    assertTrue(Files.readString(run.configFile()).contains("lens:"), "the resolved config keeps the block");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    List<Path> written = RunAnalyses.forRecipe(run.root(), recipe.lens(), new PrintStream(log, true));
+    List<Long> steps = run.checkpointSteps();
+    assertEquals(7 * steps.size() + 2, written.size(), "seven per-checkpoint analyses, and the progress table");
+    for (Path p : written) {
+      assertTrue(Files.size(p) > 0, p.toString());
+    }
+    ObjectMapper json = new ObjectMapper();
+    long last = steps.get(steps.size() - 1);
+    JsonNode fourier = json.readTree(run.analysesDir().resolve(LensRun.perStep("fourier", last)).toFile());
+    assertFalse(fourier.get("key_frequencies").isEmpty());
+    assertTrue(fourier.get("key_fraction_of_embedding_energy").asDouble() >= 0.9);
+    JsonNode sharp = json.readTree(run.analysesDir().resolve(LensRun.perStep("sharpness", last)).toFile());
+    assertTrue(sharp.get("top_hessian_eigenvalue").asDouble() > 0);
+    JsonNode cka = json.readTree(run.analysesDir().resolve(LensRun.perStep("cka", last)).toFile());
+    assertEquals(1.0, cka.get("linear").get(1).get(1).asDouble(), 1e-12);
+
+    List<String> table = Files.readAllLines(run.analysesDir().resolve("progress.csv"));
+    assertEquals(steps.size() + 1, table.size());
+    assertEquals("step,train_loss,test_loss,train_acc,test_acc,restricted_loss,excluded_loss,gini_embed,gini_neuron_logit,weight_norm",
+        table.get(0));
+    // the table's train loss is the one the training log recorded at the last step
+    double logged = run.metrics().read().stream().filter(r -> r.get("step") == last).findFirst().orElseThrow().get("train_loss");
+    assertEquals(logged, Double.parseDouble(table.get(table.size() - 1).split(",")[1]), 1e-4 * logged);
+    JsonNode progress = json.readTree(run.analysesDir().resolve("progress.json").toFile());
+    assertEquals(fourier.get("key_frequencies"), progress.get("key_frequencies"));
+  }
+
+  @Test
+  void errorsNameWhatIsAllowed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RunAnalyses.run(run.root(), List.of("fourrier"), Optional.empty(), false, System.out));
+    assertTrue(e.getMessage().contains("allowed: fourier, spectra"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> RunAnalyses.run(run.root(), List.of("spectra"), Optional.of(7L), false, System.out));
+    assertTrue(e.getMessage().contains("no checkpoint at step 7"), e.getMessage());
+  }
+}
