@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       dev.vivarium.app.cmd.FitCommand.class,
       dev.vivarium.app.cmd.DetectCommand.class,
       dev.vivarium.app.cmd.PredictCommand.class,
+      // lens
+      dev.vivarium.app.cmd.LensCommand.class,
     })
 public final class Vivarium implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -46,6 +46,7 @@ public final class RunCommand implements Callable<Integer> {
       System.out.println("run " + run.id() + " in " + run.root());
       System.out.println(ShowCommand.describe(run));
       System.out.println("curves: " + png);
+      dev.vivarium.lens.run.RunAnalyses.forRecipe(run.root(), r.lens(), System.out); // the recipe's lens: block
     }
     return 0;
   }
