@@ -50,12 +50,15 @@ final class ProgressTable {
     out.put("key_frequencies_from_step", last);
     out.put("key_fraction_of_embedding_energy", finalEmbedding.fractionCarried(keys));
     out.put("memorised_at", phases.memorised().isPresent() ? phases.memorised().getAsLong() : null);
+    out.put("circuit_formation_starts_at",
+        phases.circuitFormationStarts().isPresent() ? phases.circuitFormationStarts().getAsLong() : null);
     out.put("cleanup_starts_at", phases.cleanupStarts().isPresent() ? phases.cleanupStarts().getAsLong() : null);
     out.put("cleanup_ends_at", phases.cleanupEnds().isPresent() ? phases.cleanupEnds().getAsLong() : null);
     out.put("restricted_loss_falls_at", phases.restrictedFalls().isPresent() ? phases.restrictedFalls().getAsLong() : null);
     out.put("test_loss_falls_at", phases.testFalls().isPresent() ? phases.testFalls().getAsLong() : null);
-    out.put("rules", "memorised: first checkpoint with train accuracy >= 99.9%; a loss 'falls' at the first checkpoint after"
-        + " its peak where its log has come down 10% of the way to its final value; clean-up ends at 90%");
+    out.put("rules", "memorised: first checkpoint with train accuracy >= 99.9%; circuit formation starts at the lowest"
+        + " excluded loss between memorisation and clean-up; a loss 'falls' at the first checkpoint after its peak where its"
+        + " log has come down 10% of the way to its final value; clean-up starts when the test loss falls and ends at 90%");
     out.put("table", "progress.csv");
     run.writeText("progress.csv", csv.toString());
     run.writeJson("progress.json", out);
