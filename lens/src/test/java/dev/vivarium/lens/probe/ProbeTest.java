@@ -45,6 +45,7 @@ class ProbeTest {
     int[] random = ControlTask.random(N, classes, 5);
     for (Probing.Kind kind : Probing.Kind.values()) {
       Probing.Report r = Probing.evaluate(d.x(), token, random, classes, kind, 1e-3, 0.5, 7);
+      System.out.println(r);
       // 600 held-out examples: one standard error of a chance accuracy of 1/11 is 0.012
       assertEquals(1.0 / classes, r.controlTestAccuracy(), 0.04, kind + ": random labels at chance " + r);
       assertTrue(r.testAccuracy() > 0.95, kind + ": the token is linearly decodable " + r);

@@ -31,6 +31,7 @@ class SpectraTest {
   @CsvSource({"2.5, 1", "2.5, 2", "3.5, 1", "3.5, 2"})
   void recoversTheExponentOfAKnownPowerLaw(double alpha, long seed) {
     PowerLawFit.Result fit = PowerLawFit.fit(samples(alpha, 4000, 1000, seed));
+    System.out.println("true alpha " + alpha + " seed " + seed + ": " + fit);
     assertEquals(alpha, fit.alpha(), 0.1, "fit " + fit);
     assertTrue(fit.xmin() >= 0.9 && fit.xmin() < 2, "the tail starts near 1, not in the bulk: " + fit);
     assertEquals((fit.alpha() - 1) / Math.sqrt(fit.tail()), fit.sigma(), 1e-12);
