@@ -33,6 +33,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Recipe r = RecipeLoader.load(recipe, overrides);
+    dev.vivarium.lens.run.RunAnalyses.validate(r.lens()); // a misspelt analysis fails before training
     Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
     Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
     try (Progress progress = Progress.forConsole(System.out)) {

@@ -51,6 +51,15 @@ public final class RunAnalyses {
     return written;
   }
 
+  /** Checks a recipe's {@code lens:} block before any training; the error names the field. */
+  public static void validate(Optional<List<String>> lens) {
+    try {
+      lens.filter(l -> !l.isEmpty()).ifPresent(Analysis::parseAll);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("lens: " + e.getMessage(), e);
+    }
+  }
+
   /** The analyses a recipe's {@code lens:} block names, at every checkpoint; nothing if it names none. */
   public static List<Path> forRecipe(Path runDir, Optional<List<String>> lens, PrintStream log) throws IOException {
     if (lens.isEmpty() || lens.get().isEmpty()) {

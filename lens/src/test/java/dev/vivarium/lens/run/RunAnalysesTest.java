@@ -80,6 +80,8 @@ class RunAnalysesTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RunAnalyses.run(run.root(), List.of("fourrier"), Optional.empty(), false, System.out));
     assertTrue(e.getMessage().contains("allowed: fourier, spectra"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> RunAnalyses.validate(Optional.of(List.of("spectra", "ckaa"))));
+    assertTrue(e.getMessage().startsWith("lens: unknown analysis 'ckaa'; allowed: "), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> RunAnalyses.run(run.root(), List.of("spectra"), Optional.of(7L), false, System.out));
     assertTrue(e.getMessage().contains("no checkpoint at step 7"), e.getMessage());
