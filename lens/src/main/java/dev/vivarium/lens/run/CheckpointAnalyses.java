@@ -121,7 +121,7 @@ final class CheckpointAnalyses {
       NDManager m = run.manager();
       NDArray tokens = Tensors.tokens(m, train.tokens(), train.n(), train.seqLen());
       NDArray targets = Tensors.tokens(m, train.targets(), train.n(), train.scored().length);
-      Sharpness.Result r = Sharpness.topEigenvalue(run.model(), tokens, targets, train.scored(), 200, 1e-5, 0);
+      Sharpness.Result r = Sharpness.topEigenvalue(run.model(), tokens, targets, train.scored(), 100, 1e-4, 0);
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("top_hessian_eigenvalue", r.eigenvalue());
       out.put("hessian_vector_products", r.iterations());

@@ -24,7 +24,20 @@ import java.util.List;
  * checkpoint can be loaded. Outputs go under the run's {@code analyses/}, written atomically.
  */
 public final class LensRun implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Indented JSON; a non-finite number (an undefined fit, say) is written as {@code null}. */
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(Double.class,
+          new com.fasterxml.jackson.databind.ser.std.StdSerializer<Double>(Double.class) {
+            @Override
+            public void serialize(Double v, com.fasterxml.jackson.core.JsonGenerator g,
+                com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
+              if (Double.isFinite(v)) {
+                g.writeNumber(v);
+              } else {
+                g.writeNull();
+              }
+            }
+          }));
 
   private final RunDir run;
   private final Recipe recipe;
