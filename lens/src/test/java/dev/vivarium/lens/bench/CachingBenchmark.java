@@ -18,12 +18,16 @@ import java.util.Locale;
 /**
  * What caching every activation adds to a plain forward pass: the grokking model of Nanda et al.
  * (p = 113, one layer, dModel 128, 4 heads, dMlp 512) on all 12,769 inputs, {@code forwardAll}
- * alone versus {@link Caching#all} (every one of its 15 hook points recorded). Runs alternate
- * between the two so that machine noise hits both; medians are compared.
+ * alone versus {@link Caching#all} (every one of its 15 hook points recorded). A third measure,
+ * {@code forwardAll} with an identity hook at every point, separates the cost of recording from
+ * that of the path the model takes once hooked (without hooks, block 0 reads its queries, keys and
+ * values from per-token tables). Runs alternate so that machine noise hits all three; medians are
+ * compared.
  *
  * <pre>
  * usage: CachingBenchmark [rounds=30] [threads=1]
- * stdout: plain_ms=... cached_ms=... overhead_percent=... hook_points=... threads=...
+ * stdout: plain_ms=... hooked_ms=... cached_ms=... overhead_percent=... (cached vs plain)
+ *         recording_percent=... (cached vs hooked) hook_points=... threads=... rounds=...
  * </pre>
  */
 public final class CachingBenchmark {
@@ -39,11 +43,18 @@ public final class CachingBenchmark {
         Transformer model = cfg.build(m, 0)) {
       NDArray tokens = Tensors.tokens(m, all.tokens(), all.n(), all.seqLen());
       double[] plain = new double[rounds];
+      double[] hooked = new double[rounds];
       double[] cached = new double[rounds];
       for (int r = -5; r < rounds; r++) { // five rounds of warm-up
         double p = time(() -> {
           try (StepScope s = new StepScope()) {
             model.forwardAll(tokens).toFloatArray(); // read back, as the cache's consumer would
+          }
+        });
+        double h = time(() -> {
+          try (StepScope s = new StepScope();
+              dev.vivarium.core.hook.HookScope hooks = model.hooks().add(model.hooks().names(), (name, a) -> a)) {
+            model.forwardAll(tokens).toFloatArray();
           }
         });
         double c = time(() -> {
@@ -53,13 +64,16 @@ public final class CachingBenchmark {
         });
         if (r >= 0) {
           plain[r] = p;
+          hooked[r] = h;
           cached[r] = c;
         }
       }
       double pm = median(plain);
+      double hm = median(hooked);
       double cm = median(cached);
-      System.out.printf(Locale.ROOT, "plain_ms=%.2f cached_ms=%.2f overhead_percent=%.1f hook_points=%d threads=%d rounds=%d%n",
-          pm, cm, 100 * (cm / pm - 1), model.hooks().names().size(), threads, rounds);
+      System.out.printf(Locale.ROOT, "plain_ms=%.2f hooked_ms=%.2f cached_ms=%.2f overhead_percent=%.1f recording_percent=%.1f"
+          + " hook_points=%d threads=%d rounds=%d%n",
+          pm, hm, cm, 100 * (cm / pm - 1), 100 * (cm / hm - 1), model.hooks().names().size(), threads, rounds);
     }
   }
 
