@@ -19,7 +19,7 @@ public enum Analysis {
   LOGIT_LENS("logit-lens", true),
   /** Direct logit attribution of each component to the answer's logit. */
   ATTRIBUTION("attribution", true),
-  /** Linear and debiased CKA between the residual streams of every pair of layers. */
+  /** CKA between the residual streams of every pair of layers, and of each to the last checkpoint's. */
   CKA("cka", true),
   /** The progress-measure table over every checkpoint and the phases read off it (modular tasks). */
   PROGRESS("progress", false);

@@ -132,6 +132,35 @@ final class CheckpointAnalyses {
     }
   }
 
+  static List<double[][]> residuals(Activations cache, List<String> points, int pos) {
+    List<double[][]> reps = new ArrayList<>();
+    for (String p : points) {
+      reps.add(Tensors.matrix(cache.get(p).get(":, " + pos + ", :"))); // [examples, dModel]
+    }
+    return reps;
+  }
+
+  /** Linear CKA of each residual point between this checkpoint and the run's last one. */
+  static Map<String, Object> toLastCheckpoint(LensRun run, Examples ex, List<String> points, int pos, List<double[][]> here)
+      throws IOException {
+    List<Long> steps = run.checkpoints();
+    long step = run.loadedStep();
+    long last = steps.get(steps.size() - 1);
+    run.load(last);
+    List<double[][]> there;
+    try (StepScope s = new StepScope();
+        Activations cache = Caching.all(run.model(), Tensors.tokens(run.manager(), ex.tokens(), ex.n(), ex.seqLen()), run.manager())) {
+      there = residuals(cache, points, pos);
+    } finally {
+      run.load(step);
+    }
+    double[] linear = new double[points.size()];
+    for (int i = 0; i < linear.length; i++) {
+      linear[i] = Cka.linear(here.get(i), there.get(i));
+    }
+    return Map.of("last_checkpoint", last, "linear_to_last_checkpoint", linear);
+  }
+
   /** Analyses that read a cache of held-out examples at their first scored position. */
   static Map<String, Object> cached(Analysis a, LensRun run) throws IOException {
     if (!(run.model().config() instanceof TransformerConfig cfg)) {
@@ -169,13 +198,11 @@ final class CheckpointAnalyses {
             DirectLogitAttribution.toLogit(run.model(), cache, pos, targets).mean());
         case CKA -> {
           List<String> points = LogitLens.points(cfg.nLayers());
-          List<double[][]> reps = new ArrayList<>();
-          for (String p : points) {
-            reps.add(Tensors.matrix(cache.get(p).get(":, " + pos + ", :")));
-          }
+          List<double[][]> reps = residuals(cache, points, pos);
           out.put("points", points);
           out.put("linear", Cka.matrix(reps, false));
           out.put("debiased", Cka.matrix(reps, true));
+          out.putAll(toLastCheckpoint(run, ex, points, pos, reps));
         }
         default -> throw new IllegalStateException(a.toString());
       }

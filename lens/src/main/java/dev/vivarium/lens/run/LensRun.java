@@ -91,6 +91,11 @@ public final class LensRun implements AutoCloseable {
     return run.checkpointSteps();
   }
 
+  /** The step whose weights the model holds, or -1 before any load. */
+  public long loadedStep() {
+    return loadedStep;
+  }
+
   /** Loads the weights of {@code step} into {@link #model}. */
   public void load(long step) throws IOException {
     if (step != loadedStep) {

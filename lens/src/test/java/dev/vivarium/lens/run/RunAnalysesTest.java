@@ -63,6 +63,9 @@ class RunAnalysesTest {
     assertTrue(sharp.get("top_hessian_eigenvalue").asDouble() > 0);
     JsonNode cka = json.readTree(run.analysesDir().resolve(LensRun.perStep("cka", last)).toFile());
     assertEquals(1.0, cka.get("linear").get(1).get(1).asDouble(), 1e-12);
+    assertEquals(1.0, cka.get("linear_to_last_checkpoint").get(1).asDouble(), 1e-12, "the last checkpoint against itself");
+    JsonNode ckaFirst = json.readTree(run.analysesDir().resolve(LensRun.perStep("cka", steps.get(0))).toFile());
+    assertTrue(ckaFirst.get("linear_to_last_checkpoint").get(1).asDouble() < 1, "training changed the representation");
 
     List<String> table = Files.readAllLines(run.analysesDir().resolve("progress.csv"));
     assertEquals(steps.size() + 1, table.size());
