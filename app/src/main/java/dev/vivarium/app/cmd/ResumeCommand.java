@@ -30,6 +30,8 @@ public final class ResumeCommand implements Callable<Integer> {
       }
       Curves.write(r.root().resolve("curves.png"), r.id(), r.metrics().read());
       System.out.println(ShowCommand.describe(r));
+      dev.vivarium.lens.run.RunAnalyses.forRecipe(r.root(),
+          dev.vivarium.core.recipe.RecipeLoader.load(r.configFile(), List.of()).lens(), System.out); // the recipe's lens: block
     }
     return 0;
   }

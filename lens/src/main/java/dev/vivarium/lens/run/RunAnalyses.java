@@ -60,9 +60,14 @@ public final class RunAnalyses {
     }
   }
 
-  /** The analyses a recipe's {@code lens:} block names, at every checkpoint; nothing if it names none. */
+  /**
+   * The analyses a recipe's {@code lens:} block names, at every checkpoint of a completed run;
+   * nothing if it names none or the run did not complete (a killed run is analysed when a resume
+   * completes it).
+   */
   public static List<Path> forRecipe(Path runDir, Optional<List<String>> lens, PrintStream log) throws IOException {
-    if (lens.isEmpty() || lens.get().isEmpty()) {
+    if (lens.isEmpty() || lens.get().isEmpty()
+        || dev.vivarium.store.run.RunDir.open(runDir).readStatus().state() != dev.vivarium.store.run.RunState.COMPLETED) {
       return List.of();
     }
     return run(runDir, lens.get(), Optional.empty(), true, log);
