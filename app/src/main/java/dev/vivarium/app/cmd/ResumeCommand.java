@@ -23,15 +23,16 @@ public final class ResumeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = runs.resolve(run);
     try (Progress progress = Progress.forConsole(System.out)) {
-      RunDir r = Experiment.resume(dir, List.of(progress));
+      List<dev.vivarium.core.train.TrainListener> listeners = new java.util.ArrayList<>(List.of(progress));
+      dev.vivarium.lens.run.LensListener.forRecipe(dev.vivarium.core.recipe.RecipeLoader.load(RunDir.open(dir).configFile(), List.of()),
+          System.out).ifPresent(listeners::add); // the recipe's lens: block
+      RunDir r = Experiment.resume(dir, listeners);
       if (r.readStatus().state() != dev.vivarium.store.run.RunState.COMPLETED) {
         System.out.println(ShowCommand.describe(r));
         return 3;
       }
       Curves.write(r.root().resolve("curves.png"), r.id(), r.metrics().read());
       System.out.println(ShowCommand.describe(r));
-      dev.vivarium.lens.run.RunAnalyses.forRecipe(r.root(),
-          dev.vivarium.core.recipe.RecipeLoader.load(r.configFile(), List.of()).lens(), System.out); // the recipe's lens: block
     }
     return 0;
   }

@@ -33,11 +33,12 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Recipe r = RecipeLoader.load(recipe, overrides);
-    dev.vivarium.lens.run.RunAnalyses.validate(r.lens()); // a misspelt analysis fails before training
     Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
     Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
     try (Progress progress = Progress.forConsole(System.out)) {
-      RunDir run = Experiment.start(r, root, id, List.of(progress));
+      List<dev.vivarium.core.train.TrainListener> listeners = new ArrayList<>(List.of(progress));
+      dev.vivarium.lens.run.LensListener.forRecipe(r, System.out).ifPresent(listeners::add); // the recipe's lens: block
+      RunDir run = Experiment.start(r, root, id, listeners);
       if (run.readStatus().state() != dev.vivarium.store.run.RunState.COMPLETED) {
         System.out.println(ShowCommand.describe(run));
         return 3;
@@ -47,7 +48,6 @@ public final class RunCommand implements Callable<Integer> {
       System.out.println("run " + run.id() + " in " + run.root());
       System.out.println(ShowCommand.describe(run));
       System.out.println("curves: " + png);
-      dev.vivarium.lens.run.RunAnalyses.forRecipe(run.root(), r.lens(), System.out); // the recipe's lens: block
     }
     return 0;
   }

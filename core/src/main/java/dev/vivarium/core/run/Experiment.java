@@ -114,7 +114,12 @@ public final class Experiment {
             currentStep.set(step);
           }
         });
-        extra.forEach(trainer::listen);
+        for (TrainListener l : extra) {
+          if (l instanceof RunListener r) {
+            r.onRun(run); // registered after the checkpoint writer: it sees each checkpoint once written
+          }
+          trainer.listen(l);
+        }
         Thread mainThread = Thread.currentThread();
         hook = new Thread(() -> {
           trainer.requestStop();

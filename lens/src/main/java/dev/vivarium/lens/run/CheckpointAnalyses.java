@@ -146,6 +146,9 @@ final class CheckpointAnalyses {
     List<Long> steps = run.checkpoints();
     long step = run.loadedStep();
     long last = steps.get(steps.size() - 1);
+    if (last == step) {
+      return Map.of("last_checkpoint", last, "linear_to_last_checkpoint", java.util.Collections.nCopies(points.size(), 1.0));
+    }
     run.load(last);
     List<double[][]> there;
     try (StepScope s = new StepScope();

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * Runs named analyses on a run directory and writes them under its {@code analyses/}: each
  * per-checkpoint analysis to {@code <name>/step_<8 digits>.json}, progress to {@code progress.csv}
- * and {@code progress.json}. This is what {@code vivarium lens} and a recipe's {@code lens:} block
- * call.
+ * and {@code progress.json}. This is what {@code vivarium lens} calls; a recipe's {@code lens:}
+ * block runs through {@link LensListener} while the run trains.
  */
 public final class RunAnalyses {
   private RunAnalyses() {}
@@ -58,18 +58,5 @@ public final class RunAnalyses {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("lens: " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * The analyses a recipe's {@code lens:} block names, at every checkpoint of a completed run;
-   * nothing if it names none or the run did not complete (a killed run is analysed when a resume
-   * completes it).
-   */
-  public static List<Path> forRecipe(Path runDir, Optional<List<String>> lens, PrintStream log) throws IOException {
-    if (lens.isEmpty() || lens.get().isEmpty()
-        || dev.vivarium.store.run.RunDir.open(runDir).readStatus().state() != dev.vivarium.store.run.RunState.COMPLETED) {
-      return List.of();
-    }
-    return run(runDir, lens.get(), Optional.empty(), true, log);
   }
 }

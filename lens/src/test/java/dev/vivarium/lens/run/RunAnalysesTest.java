@@ -39,21 +39,30 @@ class RunAnalysesTest {
   @BeforeAll
   static void train() throws Exception {
     recipe = RecipeLoader.parse(RECIPE, "lens-test.yaml", List.of());
-    run = Experiment.start(recipe, runs, Optional.of("lens-test"), List.of());
+    LensListener lens = LensListener.forRecipe(recipe, new PrintStream(LOG, true)).orElseThrow();
+    run = Experiment.start(recipe, runs, Optional.of("lens-test"), List.of(lens));
   }
 
+  static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+
   @Test
-  void theRecipeLensBlockRunsEveryAnalysisAtEveryCheckpoint() throws Exception {
+  void theRecipeLensBlockRunsEveryAnalysisAtEveryCheckpointWhileTraining() throws Exception {
     assertEquals(Optional.of(List.of("fourier", "spectra", "sharpness", "attention", "logit-lens", "attribution", "cka", "progress")),
         recipe.lens());
     assertTrue(Files.readString(run.configFile()).contains("lens:"), "the resolved config keeps the block");
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    List<Path> written = RunAnalyses.forRecipe(run.root(), recipe.lens(), new PrintStream(log, true));
+    String log = LOG.toString();
+    assertFalse(log.contains("failed"), log);
     List<Long> steps = run.checkpointSteps();
-    assertEquals(7 * steps.size() + 2, written.size(), "seven per-checkpoint analyses, and the progress table");
-    for (Path p : written) {
-      assertTrue(Files.size(p) > 0, p.toString());
+    for (long step : steps) {
+      for (String a : List.of("fourier", "spectra", "sharpness", "attention", "logit-lens", "attribution", "cka")) {
+        Path p = run.analysesDir().resolve(LensRun.perStep(a, step));
+        assertTrue(Files.size(p) > 0, p.toString());
+        assertTrue(log.contains("lens: " + a + " at step " + step + " "), a + " at " + step + " in the log:\n" + log);
+      }
     }
+    // after training, the command line re-analyses a checkpoint on demand
+    List<Path> again = RunAnalyses.run(run.root(), List.of("cka"), Optional.of(steps.get(0)), false, System.out);
+    assertEquals(List.of(run.analysesDir().resolve(LensRun.perStep("cka", steps.get(0)))), again);
     ObjectMapper json = new ObjectMapper();
     long last = steps.get(steps.size() - 1);
     JsonNode fourier = json.readTree(run.analysesDir().resolve(LensRun.perStep("fourier", last)).toFile());
