@@ -53,7 +53,8 @@ public final class Curves {
   private static XYChart chart(String title, String yTitle, boolean logY) {
     XYChart c = new XYChartBuilder().width(900).height(380).title(title).xAxisTitle("step (log)").yAxisTitle(yTitle).build();
     Styler s = c.getStyler();
-    s.setLegendPosition(Styler.LegendPosition.InsideNE);
+    s.setLegendPosition(Styler.LegendPosition.OutsideS);
+    s.setLegendLayout(Styler.LegendLayout.Horizontal);
     s.setChartBackgroundColor(Color.WHITE);
     s.setPlotBackgroundColor(Color.WHITE);
     c.getStyler().setXAxisLogarithmic(true);
