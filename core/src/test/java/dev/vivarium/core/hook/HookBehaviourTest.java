@@ -1,5 +1,6 @@
 package dev.vivarium.core.hook;
 
+import dev.vivarium.core.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,22 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+
 import dev.vivarium.core.Fixtures;
 import dev.vivarium.core.Fixtures.Fixture;
 import dev.vivarium.core.Steps;
 import dev.vivarium.core.Steps.Step;
 import dev.vivarium.core.engine.Ops;
 import dev.vivarium.core.engine.StepScope;
-import dev.vivarium.core.engine.TensorEngine;
+
 import dev.vivarium.core.model.Model;
 import dev.vivarium.core.model.TransformerConfig;
 import dev.vivarium.store.safetensors.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,25 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * replacing hook changes the output exactly as a hand computation from the reference's
  * activations says, and gradients flow through it; scopes leave nothing behind.
  */
-class HookBehaviourTest {
+class HookBehaviourTest extends EngineTest {
   private static final double RTOL = 1e-5;
 
-  private NDManager manager;
-
-  @BeforeAll
-  static void engine() {
-    TensorEngine.start(1);
-  }
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
 
   // ---------------------------------------------------------------- caching
 

@@ -1,15 +1,16 @@
 package dev.vivarium.core.hook;
 
+import dev.vivarium.core.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
+
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.vivarium.core.Fixtures;
 import dev.vivarium.core.Fixtures.Fixture;
 import dev.vivarium.core.engine.StepScope;
-import dev.vivarium.core.engine.TensorEngine;
+
 import dev.vivarium.core.model.Activation;
 import dev.vivarium.core.model.Mlp;
 import dev.vivarium.core.model.MlpConfig;
@@ -26,9 +27,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,23 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * in which a forward pass with every point hooked actually reaches them, and the PyTorch
  * reference's cache names (TransformerLens' naming) must all be hook points of the same config.
  */
-class HookNamesGoldenTest {
-  private NDManager manager;
-
-  @BeforeAll
-  static void engine() {
-    TensorEngine.start(1);
-  }
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
+class HookNamesGoldenTest extends EngineTest {
 
   static Stream<Arguments> goldens() {
     return Stream.of(

@@ -1,17 +1,18 @@
 package dev.vivarium.core.model;
 
+import dev.vivarium.core.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
+
 import dev.vivarium.core.Fixtures;
 import dev.vivarium.core.Fixtures.Fixture;
-import dev.vivarium.core.engine.TensorEngine;
+
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,23 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The MLP against the PyTorch reference ({@code tools/oracle/models.py} {@code MlpRef}): logits,
  * float64 loss and every gradient, to 1e-5 relative error per tensor (see {@link VsTorch}).
  */
-class MlpVsTorchTest {
-  private NDManager manager;
-
-  @BeforeAll
-  static void engine() {
-    TensorEngine.start(1);
-  }
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
+class MlpVsTorchTest extends EngineTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"mlp_onehot", "mlp_embed"})

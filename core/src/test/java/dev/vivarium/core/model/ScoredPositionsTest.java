@@ -1,19 +1,20 @@
 package dev.vivarium.core.model;
 
+import dev.vivarium.core.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+
 import ai.djl.ndarray.types.Shape;
 import dev.vivarium.core.Fixtures;
 import dev.vivarium.core.Fixtures.Fixture;
 import dev.vivarium.core.Steps;
 import dev.vivarium.core.Steps.Step;
 import dev.vivarium.core.engine.Ops;
-import dev.vivarium.core.engine.TensorEngine;
+
 import dev.vivarium.core.hook.ActivationCache;
 import dev.vivarium.core.hook.HookScope;
 import java.util.ArrayList;
@@ -21,9 +22,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,26 +40,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * runs with an identity hook at {@code hook_embed}, which makes every position pass through the
  * embedding and block 0's projections (unhooked, {@code forwardAll} would use the token tables too).
  */
-class ScoredPositionsTest {
+class ScoredPositionsTest extends EngineTest {
   private static final int BATCH = 4;
   private static final int SEQ = 6;
 
-  private NDManager manager;
-
-  @BeforeAll
-  static void engine() {
-    TensorEngine.start(1);
-  }
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"transformer_small", "transformer_nanda", "transformer_attnonly"})

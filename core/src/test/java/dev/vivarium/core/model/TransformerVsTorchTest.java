@@ -1,21 +1,22 @@
 package dev.vivarium.core.model;
 
+import dev.vivarium.core.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
+
 import dev.vivarium.core.Fixtures;
 import dev.vivarium.core.Fixtures.Fixture;
 import dev.vivarium.core.Steps;
-import dev.vivarium.core.engine.TensorEngine;
+
 import dev.vivarium.store.safetensors.Tensor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,23 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tools/oracle/make_fixtures.py}): logits, float64 loss and every gradient, to 1e-5 relative error
  * per tensor (see {@link VsTorch} for the definition).
  */
-class TransformerVsTorchTest {
-  private NDManager manager;
-
-  @BeforeAll
-  static void engine() {
-    TensorEngine.start(1);
-  }
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
+class TransformerVsTorchTest extends EngineTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"transformer_small", "transformer_nanda", "transformer_attnonly"})
