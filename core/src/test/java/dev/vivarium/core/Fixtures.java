@@ -104,6 +104,13 @@ public final class Fixtures {
   }
 
   /** An array's values as floats, in row-major order of its shape. */
+  /** The model's full-forward logits on the fixture's tokens, computed inside a step scope. */
+  public static float[] forwardAll(dev.vivarium.core.model.Model model, Fixture f, ai.djl.ndarray.NDManager manager) {
+    try (dev.vivarium.core.engine.StepScope s = new dev.vivarium.core.engine.StepScope()) {
+      return floats(model.forwardAll(f.tokens(manager)));
+    }
+  }
+
   public static float[] floats(NDArray a) {
     return a.toType(DataType.FLOAT32, false).toFloatArray();
   }
