@@ -133,6 +133,9 @@ public final class Trainer {
     if (scored.length > 1) {
       row.put("train_exact", tr.exactMatch());
       row.put("test_exact", te.exactMatch());
+      for (int i = 0; i < scored.length; i++) {
+        row.put("test_acc_pos" + scored[i], te.perPosition()[i]); // which answer digits come first
+      }
     }
     row.put("lr", step == 0 ? cfg.lrAt(0) : cfg.lrAt(step - 1));
     if (!Double.isNaN(gradNorm)) {
