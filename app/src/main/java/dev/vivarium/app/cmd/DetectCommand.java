@@ -8,8 +8,6 @@ import dev.vivarium.laws.detect.Spikes;
 import dev.vivarium.laws.runs.RunRecord;
 import dev.vivarium.laws.runs.StoreRunSource;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,8 +25,7 @@ public final class DetectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN", description = "Run directory, or run id under --runs.")
   String run;
 
-  @Option(names = "--runs", paramLabel = "DIR", description = "Directory holding run directories (default: $VIVARIUM_RUNS or ./runs).")
-  Path runs;
+  @picocli.CommandLine.Mixin RunsRoot runs;
 
   @Option(names = "--threshold", defaultValue = "0.95", description = "Accuracy that counts as learned. Default: ${DEFAULT-VALUE}.")
   double threshold;
@@ -38,7 +35,7 @@ public final class DetectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunRecord r = StoreRunSource.read(resolve());
+    RunRecord r = StoreRunSource.read(runs.resolve(run));
     PrintWriter out = spec.commandLine().getOut();
     out.printf("run %s (%s)%s%n", r.id(), r.recipe(), r.finished() ? "" : ", not finished");
     var logged = r.metricNames();
@@ -69,19 +66,6 @@ public final class DetectCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  private Path resolve() {
-    Path p = Path.of(run);
-    if (Files.isDirectory(p)) {
-      return p;
-    }
-    String env = System.getenv("VIVARIUM_RUNS");
-    Path root = runs != null ? runs : Path.of(env != null && !env.isBlank() ? env : "runs");
-    if (Files.isDirectory(root.resolve(run))) {
-      return root.resolve(run);
-    }
-    throw new IllegalArgumentException("no run '" + run + "': neither a directory nor a run id under " + root.toAbsolutePath());
   }
 
   /** Change points take at most 4,000 points: keep every k-th. */
