@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vivarium.app.Vivarium;
 import dev.vivarium.store.run.MetricLog;
 import dev.vivarium.store.run.RunDir;
 import dev.vivarium.store.run.RunState;
 import dev.vivarium.store.run.RunStatus;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,21 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The laws commands, run without a terminal. */
 class LawsCommandsTest {
 
-  /** Runs the CLI; returns exit code, standard output and standard error. */
-  private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Vivarium.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new String[] {String.valueOf(code), out.toString(), err.toString()};
-  }
 
   @Test
   void fitsATableAndPlotsTheExtrapolationBand(@TempDir Path dir) throws Exception {
@@ -45,7 +31,7 @@ class LawsCommandsTest {
     }
     Path table = Files.writeString(dir.resolve("points.csv"), csv.toString());
     Path png = dir.resolve("fit.png");
-    String[] r = run("fit", "--table", table.toString(), "--x", "compute", "--y", "loss", "--huber", "Infinity",
+    String[] r = Cli.run("fit", "--table", table.toString(), "--x", "compute", "--y", "loss", "--huber", "Infinity",
         "--bootstrap", "200", "--at", "1e6", "--plot", png.toString());
     assertEquals("0", r[0], r[2]);
     assertTrue(r[1].contains("L(compute) fitted to 12 points"), r[1]);
@@ -64,7 +50,7 @@ class LawsCommandsTest {
       csv = Files.exists(c) ? c : null;
     }
     assertTrue(csv != null, "shared/data/chinchilla not found above " + Path.of("").toAbsolutePath());
-    String[] r = run("fit", "--law", "chinchilla", "--table", csv.toString(), "--x", "Model Size", "--x",
+    String[] r = Cli.run("fit", "--law", "chinchilla", "--table", csv.toString(), "--x", "Model Size", "--x",
         "Training FLOP", "--compute-column", "--keep-lowest", "240", "--bootstrap", "200", "--published", "E=1.69",
         "--published", "alpha=0.34", "--published", "beta=0.28");
     assertEquals("0", r[0], r[2]);
@@ -75,7 +61,7 @@ class LawsCommandsTest {
   @Test
   void fitErrorsAreOneClearLine(@TempDir Path dir) throws Exception {
     Path table = Files.writeString(dir.resolve("bad.csv"), "N,D,loss\n1e6,1e9,3.0\n-1,1e9,2.9\n");
-    String[] r = run("fit", "--law", "chinchilla", "--table", table.toString(), "--x", "N", "--x", "D");
+    String[] r = Cli.run("fit", "--law", "chinchilla", "--table", table.toString(), "--x", "N", "--x", "D");
     assertNotEquals("0", r[0]);
     assertTrue(r[2].contains("N = -1.0 at row 1: must be finite and > 0 (a power law is undefined at zero or below)"),
         r[2]);
@@ -92,7 +78,7 @@ class LawsCommandsTest {
             "train_acc", step >= 100 ? 1.0 : 0.1, "test_acc", step >= 700 ? 1.0 : 0.05));
       }
     }
-    String[] r = run("detect", "g1", "--runs", runs.toString());
+    String[] r = Cli.run("detect", "g1", "--runs", runs.toString());
     assertEquals("0", r[0], r[2]);
     assertTrue(r[1].contains("grokking: GROKKED; memorisation step 100, grok step 700, delay 600"), r[1]);
     assertTrue(r[1].contains("loss spikes: 0"), r[1]);
@@ -101,25 +87,25 @@ class LawsCommandsTest {
   @Test
   void predictAddListResolveScore(@TempDir Path dir) throws Exception {
     String reg = dir.toString();
-    String[] add = run("predict", "add", "--registry", reg, "--author", "ada", "--tag", "grokking",
+    String[] add = Cli.run("predict", "add", "--registry", reg, "--author", "ada", "--tag", "grokking",
         "--recipe", "grokking", "--quantity", "grok_step", "--event", "<= 800", "--probability", "0.7");
     assertEquals("0", add[0], add[2]);
     String id = add[1].split("\\s+")[1];
-    String[] interval = run("predict", "add", "--registry", reg, "--author", "bob", "--recipe", "grokking",
+    String[] interval = Cli.run("predict", "add", "--registry", reg, "--author", "bob", "--recipe", "grokking",
         "--quantity", "grok_step", "--interval", "500,600", "--confidence", "0.9");
     assertEquals("0", interval[0], interval[2]);
     String id2 = interval[1].split("\\s+")[1];
-    assertTrue(run("predict", "list", "--registry", reg)[1].contains("P(<= 800.0) = 0.7"));
-    assertEquals("0", run("predict", "resolve", "--registry", reg, id, "--value", "700")[0]);
-    assertEquals("0", run("predict", "resolve", "--registry", reg, id2, "--value", "700")[0]);
-    String[] score = run("predict", "score", "--registry", reg);
+    assertTrue(Cli.run("predict", "list", "--registry", reg)[1].contains("P(<= 800.0) = 0.7"));
+    assertEquals("0", Cli.run("predict", "resolve", "--registry", reg, id, "--value", "700")[0]);
+    assertEquals("0", Cli.run("predict", "resolve", "--registry", reg, id2, "--value", "700")[0]);
+    String[] score = Cli.run("predict", "score", "--registry", reg);
     assertEquals("0", score[0], score[2]);
     // event held: brier (0.7 - 1)^2 = 0.09, log -ln 0.7 = 0.3567; interval 100 + (2 / 0.1) * 100 = 2100
     assertTrue(score[1].contains("0.0900") && score[1].contains("0.3567") && score[1].contains("2100.0000"), score[1]);
 
     Path file = dir.resolve("predictions/" + id + ".json");
     Files.writeString(file, Files.readString(file).replace("0.7", "0.9"));
-    String[] tampered = run("predict", "list", "--registry", reg);
+    String[] tampered = Cli.run("predict", "list", "--registry", reg);
     assertNotEquals("0", tampered[0]);
     assertTrue(tampered[2].contains("was edited after it was registered"), tampered[2]);
   }

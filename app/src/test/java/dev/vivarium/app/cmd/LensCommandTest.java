@@ -3,19 +3,15 @@ package dev.vivarium.app.cmd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vivarium.app.Vivarium;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.run.Experiment;
 import dev.vivarium.store.run.RunDir;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code vivarium lens}, run without a terminal on a tiny trained run. */
 class LensCommandTest {
@@ -28,26 +24,17 @@ class LensCommandTest {
       train: {lr: 3.0e-3, steps: 20, logEvery: 10, checkpoints: 2}
       """;
 
-  private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Vivarium.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new String[] {String.valueOf(code), out.toString(), err.toString()};
-  }
 
   @Test
   void writesAnalysesIntoTheRunAndNamesWhatIsAllowed(@TempDir Path runs) throws Exception {
     RunDir r = Experiment.start(RecipeLoader.parse(RECIPE, "lens-cli.yaml", List.of()), runs, Optional.of("tiny"), List.of());
-    String[] ok = run("lens", "tiny", "--runs", runs.toString(), "--checkpoint", "0", "spectra", "fourier");
+    String[] ok = Cli.run("lens", "tiny", "--runs", runs.toString(), "--checkpoint", "0", "spectra", "fourier");
     assertEquals("0", ok[0], ok[2]);
     assertTrue(ok[1].contains("wrote 2 file(s)"), ok[1]);
     assertTrue(Files.isRegularFile(r.analysesDir().resolve("spectra/step_00000000.json")));
     assertTrue(Files.isRegularFile(r.analysesDir().resolve("fourier/step_00000000.json")));
 
-    String[] bad = run("lens", "tiny", "--runs", runs.toString(), "spectrum");
+    String[] bad = Cli.run("lens", "tiny", "--runs", runs.toString(), "spectrum");
     assertEquals("2", bad[0]);
     assertTrue(bad[2].contains("unknown analysis 'spectrum'; allowed: fourier, spectra"), bad[2]);
   }
