@@ -1,7 +1,8 @@
 package dev.vivarium.app.cmd;
 
 import dev.vivarium.app.progress.Progress;
-import dev.vivarium.app.report.Curves;
+import dev.vivarium.core.recipe.Recipe;
+import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.run.Experiment;
 import dev.vivarium.store.run.RunDir;
 import java.nio.file.Path;
@@ -22,18 +23,9 @@ public final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = runs.resolve(run);
+    Recipe recipe = RecipeLoader.load(RunDir.open(dir).configFile(), List.of());
     try (Progress progress = Progress.forConsole(System.out)) {
-      List<dev.vivarium.core.train.TrainListener> listeners = new java.util.ArrayList<>(List.of(progress));
-      dev.vivarium.lens.run.LensListener.forRecipe(dev.vivarium.core.recipe.RecipeLoader.load(RunDir.open(dir).configFile(), List.of()),
-          System.out).ifPresent(listeners::add); // the recipe's lens: block
-      RunDir r = Experiment.resume(dir, listeners);
-      if (r.readStatus().state() != dev.vivarium.store.run.RunState.COMPLETED) {
-        System.out.println(ShowCommand.describe(r));
-        return 3;
-      }
-      Curves.write(r.root().resolve("curves.png"), r.id(), r.metrics().read());
-      System.out.println(ShowCommand.describe(r));
+      return Training.report(Experiment.resume(dir, Training.listeners(recipe, progress)));
     }
-    return 0;
   }
 }

@@ -1,11 +1,9 @@
 package dev.vivarium.app.cmd;
 
 import dev.vivarium.app.progress.Progress;
-import dev.vivarium.app.report.Curves;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.run.Experiment;
-import dev.vivarium.store.run.RunDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,19 +34,7 @@ public final class RunCommand implements Callable<Integer> {
     Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
     Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
     try (Progress progress = Progress.forConsole(System.out)) {
-      List<dev.vivarium.core.train.TrainListener> listeners = new ArrayList<>(List.of(progress));
-      dev.vivarium.lens.run.LensListener.forRecipe(r, System.out).ifPresent(listeners::add); // the recipe's lens: block
-      RunDir run = Experiment.start(r, root, id, listeners);
-      if (run.readStatus().state() != dev.vivarium.store.run.RunState.COMPLETED) {
-        System.out.println(ShowCommand.describe(run));
-        return 3;
-      }
-      Path png = run.root().resolve("curves.png");
-      Curves.write(png, run.id(), run.metrics().read());
-      System.out.println("run " + run.id() + " in " + run.root());
-      System.out.println(ShowCommand.describe(run));
-      System.out.println("curves: " + png);
+      return Training.report(Experiment.start(r, root, id, Training.listeners(r, progress)));
     }
-    return 0;
   }
 }
