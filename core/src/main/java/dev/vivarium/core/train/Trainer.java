@@ -146,7 +146,7 @@ public final class Trainer {
     Params params = model.params();
     try (StepScope s = new StepScope()) {
       for (String n : params.trainableNames()) {
-        double sq = params.get(n).square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        double sq = squaredNorm(params.get(n));
         total += sq;
         perParam.put("norm." + n, Math.sqrt(sq));
       }
@@ -161,9 +161,13 @@ public final class Trainer {
   private static double gradientNorm(Params params) {
     double sq = 0;
     for (String n : params.trainableNames()) {
-      NDArray g = params.get(n).getGradient();
-      sq += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+      sq += squaredNorm(params.get(n).getGradient());
     }
     return Math.sqrt(sq);
+  }
+
+  /** Sum of squared entries of an array, as a double. */
+  private static double squaredNorm(NDArray a) {
+    return a.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
   }
 }
