@@ -8,20 +8,20 @@ import org.junit.jupiter.api.BeforeEach;
 
 /** Base of tests that use the tensor engine: one thread, a fresh manager per test, closed after it. */
 public abstract class EngineTest {
-  protected NDManager manager;
+    protected NDManager manager;
 
-  @BeforeAll
-  static void startEngine() {
-    TensorEngine.start(1);
-  }
+    @BeforeAll
+    static void startEngine() {
+        TensorEngine.start(1);
+    }
 
-  @BeforeEach
-  void openManager() {
-    manager = NDManager.newBaseManager();
-  }
+    @BeforeEach
+    void openManager() {
+        manager = NDManager.newBaseManager();
+    }
 
-  @AfterEach
-  void closeManager() {
-    manager.close();
-  }
+    @AfterEach
+    void closeManager() {
+        manager.close();
+    }
 }

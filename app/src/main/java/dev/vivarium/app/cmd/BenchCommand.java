@@ -13,27 +13,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vivarium bench RECIPE}: milliseconds and GFLOP/s of a recipe's training step. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Time a recipe's training steps (no logging, no evaluation) and report ms/step and GFLOP/s.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Time a recipe's training steps (no logging, no evaluation) and report ms/step and GFLOP/s.")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "RECIPE") Path recipe;
+    @Parameters(index = "0", paramLabel = "RECIPE")
+    Path recipe;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a recipe value (repeatable).")
-  List<String> overrides = new ArrayList<>();
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a recipe value (repeatable).")
+    List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).", defaultValue = "200") int steps;
+    @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).", defaultValue = "200")
+    int steps;
 
-  @Option(names = "--warmup", description = "Untimed steps first (default: ${DEFAULT-VALUE}).", defaultValue = "20") int warmup;
+    @Option(names = "--warmup", description = "Untimed steps first (default: ${DEFAULT-VALUE}).", defaultValue = "20")
+    int warmup;
 
-  @Override
-  public Integer call() {
-    Recipe r = RecipeLoader.load(recipe, overrides);
-    StepBenchmark.Result b = StepBenchmark.run(r, steps, warmup);
-    System.out.printf(Locale.ROOT,
-        "vivarium_ms_per_step=%.3f mean_ms=%.3f threads=%d steps=%d examples_per_step=%d gflop_per_step=%.4f"
-            + " gflops=%.2f full_model_gflop_per_step=%.4f%n",
-        b.msPerStep(), b.msPerStepMean(), b.threads(), steps, b.examplesPerStep(), b.gflopPerStep(), b.gflops(),
-        b.fullGflopPerStep());
-    return 0;
-  }
+    @Override
+    public Integer call() {
+        Recipe r = RecipeLoader.load(recipe, overrides);
+        StepBenchmark.Result b = StepBenchmark.run(r, steps, warmup);
+        System.out.printf(
+                Locale.ROOT,
+                "vivarium_ms_per_step=%.3f mean_ms=%.3f threads=%d steps=%d examples_per_step=%d gflop_per_step=%.4f"
+                        + " gflops=%.2f full_model_gflop_per_step=%.4f%n",
+                b.msPerStep(),
+                b.msPerStepMean(),
+                b.threads(),
+                steps,
+                b.examplesPerStep(),
+                b.gflopPerStep(),
+                b.gflops(),
+                b.fullGflopPerStep());
+        return 0;
+    }
 }

@@ -17,96 +17,138 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vivarium fit}: a scaling law fitted to a table of points or to runs, with intervals and a plot. */
-@Command(name = "fit", mixinStandardHelpOptions = true,
-    description = "Fit a scaling law (Huber loss in log space, L-BFGS from a grid) with bootstrap intervals.")
+@Command(
+        name = "fit",
+        mixinStandardHelpOptions = true,
+        description = "Fit a scaling law (Huber loss in log space, L-BFGS from a grid) with bootstrap intervals.")
 public final class FitCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--law", defaultValue = "saturating", description = "chinchilla (E + A/N^alpha + B/D^beta), "
-      + "saturating (E + A/x^alpha) or power (A/x^alpha). Default: ${DEFAULT-VALUE}.")
-  String law;
+    @Option(
+            names = "--law",
+            defaultValue = "saturating",
+            description = "chinchilla (E + A/N^alpha + B/D^beta), "
+                    + "saturating (E + A/x^alpha) or power (A/x^alpha). Default: ${DEFAULT-VALUE}.")
+    String law;
 
-  @Option(names = "--table", paramLabel = "CSV", description = "A table of points with a header row.")
-  Path table;
+    @Option(names = "--table", paramLabel = "CSV", description = "A table of points with a header row.")
+    Path table;
 
-  @Option(names = "--x", paramLabel = "COL", description = "Input column(s) of the table (chinchilla: N then D), "
-      + "or with --runs the run quantity (config key, logged count, or flops).")
-  List<String> x = new ArrayList<>();
+    @Option(
+            names = "--x",
+            paramLabel = "COL",
+            description = "Input column(s) of the table (chinchilla: N then D), "
+                    + "or with --runs the run quantity (config key, logged count, or flops).")
+    List<String> x = new ArrayList<>();
 
-  @Option(names = "--y", paramLabel = "COL", defaultValue = "loss", description = "Observed column. Default: ${DEFAULT-VALUE}.")
-  String y;
+    @Option(
+            names = "--y",
+            paramLabel = "COL",
+            defaultValue = "loss",
+            description = "Observed column. Default: ${DEFAULT-VALUE}.")
+    String y;
 
-  @Option(names = "--compute-column", description = "For chinchilla: the second --x column is compute C; D = C / 6N.")
-  boolean computeColumn;
+    @Option(names = "--compute-column", description = "For chinchilla: the second --x column is compute C; D = C / 6N.")
+    boolean computeColumn;
 
-  @Option(names = "--keep-lowest", paramLabel = "K", defaultValue = "0", description = "Keep only the K lowest-y rows.")
-  int keepLowest;
+    @Option(
+            names = "--keep-lowest",
+            paramLabel = "K",
+            defaultValue = "0",
+            description = "Keep only the K lowest-y rows.")
+    int keepLowest;
 
-  @Option(names = "--runs", paramLabel = "DIR", description = "Fit across the finished runs in DIR instead of a table.")
-  Path runs;
+    @Option(
+            names = "--runs",
+            paramLabel = "DIR",
+            description = "Fit across the finished runs in DIR instead of a table.")
+    Path runs;
 
-  @Option(names = "--recipe", description = "With --runs: only runs of this recipe.")
-  String recipe;
+    @Option(names = "--recipe", description = "With --runs: only runs of this recipe.")
+    String recipe;
 
-  @Option(names = "--where", paramLabel = "KEY=VALUE", description = "With --runs: config values the runs must have.")
-  Map<String, String> where = Map.of();
+    @Option(names = "--where", paramLabel = "KEY=VALUE", description = "With --runs: config values the runs must have.")
+    Map<String, String> where = Map.of();
 
-  @Option(names = "--metric", defaultValue = "test_loss", description = "With --runs: the metric. Default: ${DEFAULT-VALUE}.")
-  String metric;
+    @Option(
+            names = "--metric",
+            defaultValue = "test_loss",
+            description = "With --runs: the metric. Default: ${DEFAULT-VALUE}.")
+    String metric;
 
-  @Option(names = "--reduce", defaultValue = "final", description = "With --runs: final, min or max. Default: ${DEFAULT-VALUE}.")
-  String reduce;
+    @Option(
+            names = "--reduce",
+            defaultValue = "final",
+            description = "With --runs: final, min or max. Default: ${DEFAULT-VALUE}.")
+    String reduce;
 
-  @Option(names = "--huber", defaultValue = "1e-3", description = "Huber delta; Infinity for least squares. Default: ${DEFAULT-VALUE}.")
-  double huber;
+    @Option(
+            names = "--huber",
+            defaultValue = "1e-3",
+            description = "Huber delta; Infinity for least squares. Default: ${DEFAULT-VALUE}.")
+    double huber;
 
-  @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples. Default: ${DEFAULT-VALUE}.")
-  int resamples;
+    @Option(
+            names = "--bootstrap",
+            defaultValue = "1000",
+            description = "Bootstrap resamples. Default: ${DEFAULT-VALUE}.")
+    int resamples;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Bootstrap seed. Default: ${DEFAULT-VALUE}.")
-  long seed;
+    @Option(names = "--seed", defaultValue = "0", description = "Bootstrap seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
 
-  @Option(names = "--level", defaultValue = "0.95", description = "Interval coverage. Default: ${DEFAULT-VALUE}.")
-  double level;
+    @Option(names = "--level", defaultValue = "0.95", description = "Interval coverage. Default: ${DEFAULT-VALUE}.")
+    double level;
 
-  @Option(names = "--at", paramLabel = "X", description = "Extrapolate to this input (1-input laws) or compute C (chinchilla).")
-  List<Double> at = new ArrayList<>();
+    @Option(
+            names = "--at",
+            paramLabel = "X",
+            description = "Extrapolate to this input (1-input laws) or compute C (chinchilla).")
+    List<Double> at = new ArrayList<>();
 
-  @Option(names = "--plot", paramLabel = "PNG", description = "Write a plot with the extrapolation band.")
-  Path plot;
+    @Option(names = "--plot", paramLabel = "PNG", description = "Write a plot with the extrapolation band.")
+    Path plot;
 
-  @Option(names = "--published", paramLabel = "NAME=VALUE", description = "Test the fit against published values, "
-      + "e.g. --published E=1.817 --published alpha=0.348.")
-  Map<String, Double> published = new java.util.LinkedHashMap<>();
+    @Option(
+            names = "--published",
+            paramLabel = "NAME=VALUE",
+            description =
+                    "Test the fit against published values, " + "e.g. --published E=1.817 --published alpha=0.348.")
+    Map<String, Double> published = new java.util.LinkedHashMap<>();
 
-  @Override
-  public Integer call() throws Exception {
-    String input = x.isEmpty() ? "x" : x.get(0);
-    Law l = FitStudy.law(law, input);
-    LawData data;
-    if (table != null) {
-      data = FitStudy.fromTable(CsvTable.read(table), l, x, y, computeColumn, keepLowest);
-    } else if (runs != null) {
-      RunPoints p = RunPoints.collect(new StoreRunSource(runs), recipe, where, input, metric, RunPoints.reduction(reduce));
-      data = LawData.of(input, p.x(), p.y(), metric);
-    } else {
-      throw new IllegalArgumentException("give --table CSV or --runs DIR");
+    @Override
+    public Integer call() throws Exception {
+        String input = x.isEmpty() ? "x" : x.get(0);
+        Law l = FitStudy.law(law, input);
+        LawData data;
+        if (table != null) {
+            data = FitStudy.fromTable(CsvTable.read(table), l, x, y, computeColumn, keepLowest);
+        } else if (runs != null) {
+            RunPoints p = RunPoints.collect(
+                    new StoreRunSource(runs), recipe, where, input, metric, RunPoints.reduction(reduce));
+            data = LawData.of(input, p.x(), p.y(), metric);
+        } else {
+            throw new IllegalArgumentException("give --table CSV or --runs DIR");
+        }
+        FitStudy study = FitStudy.run(l, data, huber, resamples, seed, level);
+        boolean chinchilla = l.name().equals(Law.chinchilla().name());
+        List<FitStudy.Extrapolation> ex = new ArrayList<>();
+        for (double a : at) {
+            ex.add(chinchilla ? study.atCompute(a) : study.at(a));
+        }
+        spec.commandLine().getOut().print(study.summary(ex));
+        if (!published.isEmpty()) {
+            spec.commandLine().getOut().print(study.consistency(published));
+        }
+        if (plot != null) {
+            FitPlot.write(
+                    plot,
+                    study,
+                    at.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+            spec.commandLine().getOut().println("plot: " + plot);
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
     }
-    FitStudy study = FitStudy.run(l, data, huber, resamples, seed, level);
-    boolean chinchilla = l.name().equals(Law.chinchilla().name());
-    List<FitStudy.Extrapolation> ex = new ArrayList<>();
-    for (double a : at) {
-      ex.add(chinchilla ? study.atCompute(a) : study.at(a));
-    }
-    spec.commandLine().getOut().print(study.summary(ex));
-    if (!published.isEmpty()) {
-      spec.commandLine().getOut().print(study.consistency(published));
-    }
-    if (plot != null) {
-      FitPlot.write(plot, study, at.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
-      spec.commandLine().getOut().println("plot: " + plot);
-    }
-    spec.commandLine().getOut().flush();
-    return 0;
-  }
 }

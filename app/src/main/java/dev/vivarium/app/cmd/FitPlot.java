@@ -21,75 +21,83 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * is drawn along its compute-optimal frontier.
  */
 final class FitPlot {
-  private static final int STEPS = 80;
+    private static final int STEPS = 80;
 
-  private FitPlot() {}
+    private FitPlot() {}
 
-  static void write(Path png, FitStudy study, double extrapolateTo) throws java.io.IOException {
-    LawData data = study.data();
-    boolean chinchilla = study.fit().law().name().equals(Law.chinchilla().name());
-    List<Double> px = new ArrayList<>();
-    List<Double> py = new ArrayList<>();
-    for (int i = 0; i < data.size(); i++) {
-      double x = Math.exp(data.logX(0, i));
-      px.add(chinchilla ? 6 * x * Math.exp(data.logX(1, i)) : x);
-      py.add(Math.exp(data.logY(i)));
+    static void write(Path png, FitStudy study, double extrapolateTo) throws java.io.IOException {
+        LawData data = study.data();
+        boolean chinchilla = study.fit().law().name().equals(Law.chinchilla().name());
+        List<Double> px = new ArrayList<>();
+        List<Double> py = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            double x = Math.exp(data.logX(0, i));
+            px.add(chinchilla ? 6 * x * Math.exp(data.logX(1, i)) : x);
+            py.add(Math.exp(data.logY(i)));
+        }
+        double lo = px.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double hi = px.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        if (Double.isFinite(extrapolateTo) && extrapolateTo > hi) {
+            hi = extrapolateTo;
+        }
+        List<Double> gx = new ArrayList<>();
+        List<Double> fit = new ArrayList<>();
+        List<Double> bandLo = new ArrayList<>();
+        List<Double> bandHi = new ArrayList<>();
+        List<Double> predLo = new ArrayList<>();
+        List<Double> predHi = new ArrayList<>();
+        for (int k = 0; k <= STEPS; k++) {
+            double x = lo * Math.pow(hi / lo, k / (double) STEPS);
+            FitStudy.Extrapolation e = chinchilla ? study.atCompute(x) : study.at(x);
+            gx.add(x);
+            fit.add(e.value());
+            bandLo.add(e.band().lo());
+            bandHi.add(e.band().hi());
+            predLo.add(e.prediction().lo());
+            predHi.add(e.prediction().hi());
+        }
+        String xName = chinchilla
+                ? "compute C = 6ND (FLOPs)"
+                : study.fit().law().inputs().get(0);
+        XYChart c = new XYChartBuilder()
+                .width(900)
+                .height(560)
+                .title(study.fit().law().name() + " fit")
+                .xAxisTitle(xName + " (log)")
+                .yAxisTitle(data.yName() + " (log)")
+                .build();
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setPlotBackgroundColor(Color.WHITE);
+        c.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setXAxisLogarithmic(true);
+        c.getStyler().setYAxisLogarithmic(true);
+        XYSeries points = c.addSeries("points", px, py);
+        points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        points.setMarkerColor(new Color(0x1f77b4));
+        line(c, chinchilla ? "law on the compute-optimal frontier" : "law", gx, fit, new Color(0xd62728), false);
+        int pct = (int) Math.round(100 * study.level());
+        line(c, pct + "% band of the law", gx, bandLo, new Color(0xff7f0e), true);
+        line(c, "band upper", gx, bandHi, new Color(0xff7f0e), true).setShowInLegend(false);
+        line(c, pct + "% prediction interval", gx, predLo, new Color(0x999999), true);
+        line(c, "prediction upper", gx, predHi, new Color(0x999999), true).setShowInLegend(false);
+        BitmapEncoder.saveBitmap(c, stripPng(png), BitmapEncoder.BitmapFormat.PNG);
     }
-    double lo = px.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-    double hi = px.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-    if (Double.isFinite(extrapolateTo) && extrapolateTo > hi) {
-      hi = extrapolateTo;
-    }
-    List<Double> gx = new ArrayList<>();
-    List<Double> fit = new ArrayList<>();
-    List<Double> bandLo = new ArrayList<>();
-    List<Double> bandHi = new ArrayList<>();
-    List<Double> predLo = new ArrayList<>();
-    List<Double> predHi = new ArrayList<>();
-    for (int k = 0; k <= STEPS; k++) {
-      double x = lo * Math.pow(hi / lo, k / (double) STEPS);
-      FitStudy.Extrapolation e = chinchilla ? study.atCompute(x) : study.at(x);
-      gx.add(x);
-      fit.add(e.value());
-      bandLo.add(e.band().lo());
-      bandHi.add(e.band().hi());
-      predLo.add(e.prediction().lo());
-      predHi.add(e.prediction().hi());
-    }
-    String xName = chinchilla ? "compute C = 6ND (FLOPs)" : study.fit().law().inputs().get(0);
-    XYChart c = new XYChartBuilder().width(900).height(560).title(study.fit().law().name() + " fit")
-        .xAxisTitle(xName + " (log)").yAxisTitle(data.yName() + " (log)").build();
-    c.getStyler().setChartBackgroundColor(Color.WHITE);
-    c.getStyler().setPlotBackgroundColor(Color.WHITE);
-    c.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    c.getStyler().setXAxisLogarithmic(true);
-    c.getStyler().setYAxisLogarithmic(true);
-    XYSeries points = c.addSeries("points", px, py);
-    points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    points.setMarkerColor(new Color(0x1f77b4));
-    line(c, chinchilla ? "law on the compute-optimal frontier" : "law", gx, fit, new Color(0xd62728), false);
-    int pct = (int) Math.round(100 * study.level());
-    line(c, pct + "% band of the law", gx, bandLo, new Color(0xff7f0e), true);
-    line(c, "band upper", gx, bandHi, new Color(0xff7f0e), true).setShowInLegend(false);
-    line(c, pct + "% prediction interval", gx, predLo, new Color(0x999999), true);
-    line(c, "prediction upper", gx, predHi, new Color(0x999999), true).setShowInLegend(false);
-    BitmapEncoder.saveBitmap(c, stripPng(png), BitmapEncoder.BitmapFormat.PNG);
-  }
 
-  private static XYSeries line(XYChart c, String name, List<Double> x, List<Double> y, Color color, boolean dashed) {
-    XYSeries s = c.addSeries(name, x, y);
-    s.setMarker(SeriesMarkers.NONE);
-    s.setLineColor(color);
-    if (dashed) {
-      s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+    private static XYSeries line(XYChart c, String name, List<Double> x, List<Double> y, Color color, boolean dashed) {
+        XYSeries s = c.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(color);
+        if (dashed) {
+            s.setLineStyle(
+                    new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+        }
+        return s;
     }
-    return s;
-  }
 
-  /** XChart appends the extension itself. */
-  private static String stripPng(Path png) {
-    String p = png.toString();
-    return p.endsWith(".png") ? p.substring(0, p.length() - 4) : p;
-  }
+    /** XChart appends the extension itself. */
+    private static String stripPng(Path png) {
+        String p = png.toString();
+        return p.endsWith(".png") ? p.substring(0, p.length() - 4) : p;
+    }
 }

@@ -14,33 +14,41 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vivarium lens RUN [--checkpoint STEP | --every] ANALYSIS...}: analyses into the run's {@code analyses/}. */
-@Command(name = "lens", mixinStandardHelpOptions = true,
-    description = "Look inside a run's checkpoints; results go to RUN/analyses/ as JSON and CSV.")
+@Command(
+        name = "lens",
+        mixinStandardHelpOptions = true,
+        description = "Look inside a run's checkpoints; results go to RUN/analyses/ as JSON and CSV.")
 public final class LensCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "RUN", description = "Run directory or run id.")
-  String run;
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run directory or run id.")
+    String run;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "ANALYSIS",
-      description = "One or more of: fourier, spectra, sharpness, attention, logit-lens, attribution, cka, progress.")
-  List<String> analyses = new ArrayList<>();
+    @Parameters(
+            index = "1..*",
+            arity = "1..*",
+            paramLabel = "ANALYSIS",
+            description =
+                    "One or more of: fourier, spectra, sharpness, attention, logit-lens, attribution, cka, progress.")
+    List<String> analyses = new ArrayList<>();
 
-  @Option(names = "--checkpoint", paramLabel = "STEP", description = "Checkpoint to analyse (default: the last).")
-  Long checkpoint;
+    @Option(names = "--checkpoint", paramLabel = "STEP", description = "Checkpoint to analyse (default: the last).")
+    Long checkpoint;
 
-  @Option(names = "--every", description = "Analyse every checkpoint.")
-  boolean every;
+    @Option(names = "--every", description = "Analyse every checkpoint.")
+    boolean every;
 
-  @Mixin RunsRoot runs;
+    @Mixin
+    RunsRoot runs;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public Integer call() throws Exception {
-    Analysis.parseAll(analyses); // a misspelt name fails before any model is loaded
-    Path dir = runs.resolve(run);
-    List<Path> written = RunAnalyses.run(dir, analyses, Optional.ofNullable(checkpoint), every, System.out);
-    spec.commandLine().getOut().println("wrote " + written.size() + " file(s) under " + dir.resolve("analyses"));
-    spec.commandLine().getOut().flush();
-    return 0;
-  }
+    @Override
+    public Integer call() throws Exception {
+        Analysis.parseAll(analyses); // a misspelt name fails before any model is loaded
+        Path dir = runs.resolve(run);
+        List<Path> written = RunAnalyses.run(dir, analyses, Optional.ofNullable(checkpoint), every, System.out);
+        spec.commandLine().getOut().println("wrote " + written.size() + " file(s) under " + dir.resolve("analyses"));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
 }

@@ -13,19 +13,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code vivarium resume RUN}: continues a killed or failed run from its last checkpoint. */
-@Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue a killed run from its last checkpoint.")
+@Command(
+        name = "resume",
+        mixinStandardHelpOptions = true,
+        description = "Continue a killed run from its last checkpoint.")
 public final class ResumeCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "RUN", description = "Run directory or run id.")
-  String run;
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run directory or run id.")
+    String run;
 
-  @Mixin RunsRoot runs;
+    @Mixin
+    RunsRoot runs;
 
-  @Override
-  public Integer call() throws Exception {
-    Path dir = runs.resolve(run);
-    Recipe recipe = RecipeLoader.load(RunDir.open(dir).configFile(), List.of());
-    try (Progress progress = Progress.forConsole(System.out)) {
-      return Training.report(Experiment.resume(dir, Training.listeners(recipe, progress)));
+    @Override
+    public Integer call() throws Exception {
+        Path dir = runs.resolve(run);
+        Recipe recipe = RecipeLoader.load(RunDir.open(dir).configFile(), List.of());
+        try (Progress progress = Progress.forConsole(System.out)) {
+            return Training.report(Experiment.resume(dir, Training.listeners(recipe, progress)));
+        }
     }
-  }
 }

@@ -17,24 +17,31 @@ import picocli.CommandLine.Parameters;
 /** {@code vivarium run RECIPE}: trains a recipe in a new run directory and draws its curves. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Train a recipe in a new run directory.")
 public final class RunCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "RECIPE", description = "Recipe YAML file, e.g. recipes/grokking-quick.yaml.")
-  Path recipe;
+    @Parameters(index = "0", paramLabel = "RECIPE", description = "Recipe YAML file, e.g. recipes/grokking-quick.yaml.")
+    Path recipe;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a recipe value, e.g. --set train.lr=3e-4 (repeatable).")
-  List<String> overrides = new ArrayList<>();
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Override a recipe value, e.g. --set train.lr=3e-4 (repeatable).")
+    List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Directory for this run (default: a new directory under --runs).")
-  Path out;
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Directory for this run (default: a new directory under --runs).")
+    Path out;
 
-  @Mixin RunsRoot runs;
+    @Mixin
+    RunsRoot runs;
 
-  @Override
-  public Integer call() throws Exception {
-    Recipe r = RecipeLoader.load(recipe, overrides);
-    Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
-    Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
-    try (Progress progress = Progress.forConsole(System.out)) {
-      return Training.report(Experiment.start(r, root, id, Training.listeners(r, progress)));
+    @Override
+    public Integer call() throws Exception {
+        Recipe r = RecipeLoader.load(recipe, overrides);
+        Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
+        Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
+        try (Progress progress = Progress.forConsole(System.out)) {
+            return Training.report(Experiment.start(r, root, id, Training.listeners(r, progress)));
+        }
     }
-  }
 }

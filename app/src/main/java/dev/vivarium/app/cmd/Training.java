@@ -14,26 +14,26 @@ import java.util.List;
 
 /** What {@code run} and {@code resume} share: the listeners a training gets, and the report after it. */
 final class Training {
-  private Training() {}
+    private Training() {}
 
-  /** The progress display, plus the analyses of the recipe's {@code lens:} block if it has one. */
-  static List<TrainListener> listeners(Recipe recipe, Progress progress) {
-    List<TrainListener> listeners = new ArrayList<>(List.of(progress));
-    LensListener.forRecipe(recipe, System.out).ifPresent(listeners::add);
-    return listeners;
-  }
-
-  /** Describes the run; draws its curves when it completed. Returns the exit code (3: not completed). */
-  static int report(RunDir run) throws IOException {
-    if (run.readStatus().state() != RunState.COMPLETED) {
-      System.out.println(ShowCommand.describe(run));
-      return 3;
+    /** The progress display, plus the analyses of the recipe's {@code lens:} block if it has one. */
+    static List<TrainListener> listeners(Recipe recipe, Progress progress) {
+        List<TrainListener> listeners = new ArrayList<>(List.of(progress));
+        LensListener.forRecipe(recipe, System.out).ifPresent(listeners::add);
+        return listeners;
     }
-    Path png = run.root().resolve("curves.png");
-    Curves.write(png, run.id(), run.metrics().read());
-    System.out.println("run " + run.id() + " in " + run.root());
-    System.out.println(ShowCommand.describe(run));
-    System.out.println("curves: " + png);
-    return 0;
-  }
+
+    /** Describes the run; draws its curves when it completed. Returns the exit code (3: not completed). */
+    static int report(RunDir run) throws IOException {
+        if (run.readStatus().state() != RunState.COMPLETED) {
+            System.out.println(ShowCommand.describe(run));
+            return 3;
+        }
+        Path png = run.root().resolve("curves.png");
+        Curves.write(png, run.id(), run.metrics().read());
+        System.out.println("run " + run.id() + " in " + run.root());
+        System.out.println(ShowCommand.describe(run));
+        System.out.println("curves: " + png);
+        return 0;
+    }
 }

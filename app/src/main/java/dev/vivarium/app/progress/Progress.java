@@ -14,78 +14,87 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * otherwise (Slurm logs, CI) a plain line at most every {@code intervalSeconds}.
  */
 public final class Progress implements TrainListener, AutoCloseable {
-  private final boolean terminal;
-  private final PrintStream out;
-  private final double intervalSeconds;
-  private ProgressBar bar;
-  private long lastPrint;
-  private Map<String, Double> lastRow = Map.of();
+    private final boolean terminal;
+    private final PrintStream out;
+    private final double intervalSeconds;
+    private ProgressBar bar;
+    private long lastPrint;
+    private Map<String, Double> lastRow = Map.of();
 
-  public Progress(boolean terminal, PrintStream out, double intervalSeconds) {
-    this.terminal = terminal;
-    this.out = out;
-    this.intervalSeconds = intervalSeconds;
-  }
-
-  /** A terminal progress bar when there is a console, plain lines every 10 s otherwise. */
-  public static Progress forConsole(PrintStream out) {
-    return new Progress(System.console() != null && System.getenv("VIVARIUM_PLAIN") == null, out, 10);
-  }
-
-  @Override
-  public void onStart(Trainer trainer, long step) {
-    if (terminal) {
-      bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(trainer.config().steps())
-          .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250).continuousUpdate().build();
-      bar.stepTo(step);
+    public Progress(boolean terminal, PrintStream out, double intervalSeconds) {
+        this.terminal = terminal;
+        this.out = out;
+        this.intervalSeconds = intervalSeconds;
     }
-    lastPrint = System.nanoTime();
-  }
 
-  @Override
-  public void onStep(Trainer trainer, long step) {
-    if (bar != null) {
-      bar.stepTo(step);
-    } else if ((System.nanoTime() - lastPrint) / 1e9 >= intervalSeconds) {
-      lastPrint = System.nanoTime();
-      out.println(line(step, trainer.config().steps()));
-      out.flush();
+    /** A terminal progress bar when there is a console, plain lines every 10 s otherwise. */
+    public static Progress forConsole(PrintStream out) {
+        return new Progress(System.console() != null && System.getenv("VIVARIUM_PLAIN") == null, out, 10);
     }
-  }
 
-  @Override
-  public void onLog(Trainer trainer, long step, Map<String, Double> row) {
-    lastRow = row;
-    if (bar != null) {
-      bar.setExtraMessage(summary(row));
+    @Override
+    public void onStart(Trainer trainer, long step) {
+        if (terminal) {
+            bar = new ProgressBarBuilder()
+                    .setTaskName("train")
+                    .setInitialMax(trainer.config().steps())
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                    .setUpdateIntervalMillis(250)
+                    .continuousUpdate()
+                    .build();
+            bar.stepTo(step);
+        }
+        lastPrint = System.nanoTime();
     }
-  }
 
-  @Override
-  public void onEnd(Trainer trainer, long step) {
-    close();
-    out.println(line(step, trainer.config().steps()));
-    out.flush();
-  }
-
-  private String line(long step, long total) {
-    return String.format(Locale.ROOT, "step %d/%d %s", step, total, summary(lastRow));
-  }
-
-  static String summary(Map<String, Double> r) {
-    if (r.isEmpty()) {
-      return "";
+    @Override
+    public void onStep(Trainer trainer, long step) {
+        if (bar != null) {
+            bar.stepTo(step);
+        } else if ((System.nanoTime() - lastPrint) / 1e9 >= intervalSeconds) {
+            lastPrint = System.nanoTime();
+            out.println(line(step, trainer.config().steps()));
+            out.flush();
+        }
     }
-    return String.format(Locale.ROOT, "train_loss %.4g test_loss %.4g train_acc %.3f test_acc %.3f",
-        r.getOrDefault("train_loss", Double.NaN), r.getOrDefault("test_loss", Double.NaN),
-        r.getOrDefault("train_acc", Double.NaN), r.getOrDefault("test_acc", Double.NaN));
-  }
 
-  @Override
-  public void close() {
-    if (bar != null) {
-      bar.close();
-      bar = null;
+    @Override
+    public void onLog(Trainer trainer, long step, Map<String, Double> row) {
+        lastRow = row;
+        if (bar != null) {
+            bar.setExtraMessage(summary(row));
+        }
     }
-  }
+
+    @Override
+    public void onEnd(Trainer trainer, long step) {
+        close();
+        out.println(line(step, trainer.config().steps()));
+        out.flush();
+    }
+
+    private String line(long step, long total) {
+        return String.format(Locale.ROOT, "step %d/%d %s", step, total, summary(lastRow));
+    }
+
+    static String summary(Map<String, Double> r) {
+        if (r.isEmpty()) {
+            return "";
+        }
+        return String.format(
+                Locale.ROOT,
+                "train_loss %.4g test_loss %.4g train_acc %.3f test_acc %.3f",
+                r.getOrDefault("train_loss", Double.NaN),
+                r.getOrDefault("test_loss", Double.NaN),
+                r.getOrDefault("train_acc", Double.NaN),
+                r.getOrDefault("test_acc", Double.NaN));
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
 }

@@ -20,93 +20,166 @@ import org.junit.jupiter.api.io.TempDir;
 /** The laws commands, run without a terminal. */
 class LawsCommandsTest {
 
-
-  @Test
-  void fitsATableAndPlotsTheExtrapolationBand(@TempDir Path dir) throws Exception {
-    // exactly L = 1.5 + 3 / C^0.4 at 12 log-spaced points
-    StringBuilder csv = new StringBuilder("compute,loss\n");
-    for (int i = 0; i < 12; i++) {
-      double c = Math.pow(10, i / 3.0);
-      csv.append(c).append(',').append(1.5 + 3 / Math.pow(c, 0.4) * (1 + 0.01 * Math.sin(7 * i))).append('\n');
+    @Test
+    void fitsATableAndPlotsTheExtrapolationBand(@TempDir Path dir) throws Exception {
+        // exactly L = 1.5 + 3 / C^0.4 at 12 log-spaced points
+        StringBuilder csv = new StringBuilder("compute,loss\n");
+        for (int i = 0; i < 12; i++) {
+            double c = Math.pow(10, i / 3.0);
+            csv.append(c)
+                    .append(',')
+                    .append(1.5 + 3 / Math.pow(c, 0.4) * (1 + 0.01 * Math.sin(7 * i)))
+                    .append('\n');
+        }
+        Path table = Files.writeString(dir.resolve("points.csv"), csv.toString());
+        Path png = dir.resolve("fit.png");
+        String[] r = Cli.run(
+                "fit",
+                "--table",
+                table.toString(),
+                "--x",
+                "compute",
+                "--y",
+                "loss",
+                "--huber",
+                "Infinity",
+                "--bootstrap",
+                "200",
+                "--at",
+                "1e6",
+                "--plot",
+                png.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("L(compute) fitted to 12 points"), r[1]);
+        Matcher alpha = Pattern.compile("alpha\\s+([0-9.]+)").matcher(r[1]);
+        assertTrue(alpha.find(), r[1]);
+        assertEquals(0.4, Double.parseDouble(alpha.group(1)), 0.05);
+        assertTrue(r[1].contains("at compute = 1.000e+06"), r[1]);
+        assertTrue(Files.size(png) > 1000);
     }
-    Path table = Files.writeString(dir.resolve("points.csv"), csv.toString());
-    Path png = dir.resolve("fit.png");
-    String[] r = Cli.run("fit", "--table", table.toString(), "--x", "compute", "--y", "loss", "--huber", "Infinity",
-        "--bootstrap", "200", "--at", "1e6", "--plot", png.toString());
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("L(compute) fitted to 12 points"), r[1]);
-    Matcher alpha = Pattern.compile("alpha\\s+([0-9.]+)").matcher(r[1]);
-    assertTrue(alpha.find(), r[1]);
-    assertEquals(0.4, Double.parseDouble(alpha.group(1)), 0.05);
-    assertTrue(r[1].contains("at compute = 1.000e+06"), r[1]);
-    assertTrue(Files.size(png) > 1000);
-  }
 
-  @Test
-  void fitsChinchillaAndTestsItAgainstPublishedValues() {
-    Path csv = null;
-    for (Path p = Path.of("").toAbsolutePath(); p != null && csv == null; p = p.getParent()) {
-      Path c = p.resolve("shared/data/chinchilla/svg_extracted_data.csv");
-      csv = Files.exists(c) ? c : null;
+    @Test
+    void fitsChinchillaAndTestsItAgainstPublishedValues() {
+        Path csv = null;
+        for (Path p = Path.of("").toAbsolutePath(); p != null && csv == null; p = p.getParent()) {
+            Path c = p.resolve("shared/data/chinchilla/svg_extracted_data.csv");
+            csv = Files.exists(c) ? c : null;
+        }
+        assertTrue(
+                csv != null,
+                "shared/data/chinchilla not found above " + Path.of("").toAbsolutePath());
+        String[] r = Cli.run(
+                "fit",
+                "--law",
+                "chinchilla",
+                "--table",
+                csv.toString(),
+                "--x",
+                "Model Size",
+                "--x",
+                "Training FLOP",
+                "--compute-column",
+                "--keep-lowest",
+                "240",
+                "--bootstrap",
+                "200",
+                "--published",
+                "E=1.69",
+                "--published",
+                "alpha=0.34",
+                "--published",
+                "beta=0.28");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("L(N,D) fitted to 240 points"), r[1]);
+        assertTrue(r[1].contains("NOT consistent at 95%"), r[1]); // Hoffmann et al.'s own fit, rejected on these points
     }
-    assertTrue(csv != null, "shared/data/chinchilla not found above " + Path.of("").toAbsolutePath());
-    String[] r = Cli.run("fit", "--law", "chinchilla", "--table", csv.toString(), "--x", "Model Size", "--x",
-        "Training FLOP", "--compute-column", "--keep-lowest", "240", "--bootstrap", "200", "--published", "E=1.69",
-        "--published", "alpha=0.34", "--published", "beta=0.28");
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("L(N,D) fitted to 240 points"), r[1]);
-    assertTrue(r[1].contains("NOT consistent at 95%"), r[1]); // Hoffmann et al.'s own fit, rejected on these points
-  }
 
-  @Test
-  void fitErrorsAreOneClearLine(@TempDir Path dir) throws Exception {
-    Path table = Files.writeString(dir.resolve("bad.csv"), "N,D,loss\n1e6,1e9,3.0\n-1,1e9,2.9\n");
-    String[] r = Cli.run("fit", "--law", "chinchilla", "--table", table.toString(), "--x", "N", "--x", "D");
-    assertNotEquals("0", r[0]);
-    assertTrue(r[2].contains("N = -1.0 at row 1: must be finite and > 0 (a power law is undefined at zero or below)"),
-        r[2]);
-  }
-
-  @Test
-  void detectsGrokkingInARun(@TempDir Path runs) throws Exception {
-    RunDir run = RunDir.create(runs.resolve("g1"));
-    run.writeConfig("name: grokking\n");
-    run.writeStatus(RunStatus.startingNow("grokking", 1000).withState(RunState.COMPLETED, Optional.empty()));
-    try (MetricLog log = new MetricLog(run.metricsFile())) {
-      for (int step = 0; step <= 1000; step += 10) {
-        log.append(Map.of("step", step, "train_loss", 4.0 * Math.exp(-step / 100.0) + 0.01,
-            "train_acc", step >= 100 ? 1.0 : 0.1, "test_acc", step >= 700 ? 1.0 : 0.05));
-      }
+    @Test
+    void fitErrorsAreOneClearLine(@TempDir Path dir) throws Exception {
+        Path table = Files.writeString(dir.resolve("bad.csv"), "N,D,loss\n1e6,1e9,3.0\n-1,1e9,2.9\n");
+        String[] r = Cli.run("fit", "--law", "chinchilla", "--table", table.toString(), "--x", "N", "--x", "D");
+        assertNotEquals("0", r[0]);
+        assertTrue(
+                r[2].contains("N = -1.0 at row 1: must be finite and > 0 (a power law is undefined at zero or below)"),
+                r[2]);
     }
-    String[] r = Cli.run("detect", "g1", "--runs", runs.toString());
-    assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("grokking: GROKKED; memorisation step 100, grok step 700, delay 600"), r[1]);
-    assertTrue(r[1].contains("loss spikes: 0"), r[1]);
-  }
 
-  @Test
-  void predictAddListResolveScore(@TempDir Path dir) throws Exception {
-    String reg = dir.toString();
-    String[] add = Cli.run("predict", "add", "--registry", reg, "--author", "ada", "--tag", "grokking",
-        "--recipe", "grokking", "--quantity", "grok_step", "--event", "<= 800", "--probability", "0.7");
-    assertEquals("0", add[0], add[2]);
-    String id = add[1].split("\\s+")[1];
-    String[] interval = Cli.run("predict", "add", "--registry", reg, "--author", "bob", "--recipe", "grokking",
-        "--quantity", "grok_step", "--interval", "500,600", "--confidence", "0.9");
-    assertEquals("0", interval[0], interval[2]);
-    String id2 = interval[1].split("\\s+")[1];
-    assertTrue(Cli.run("predict", "list", "--registry", reg)[1].contains("P(<= 800.0) = 0.7"));
-    assertEquals("0", Cli.run("predict", "resolve", "--registry", reg, id, "--value", "700")[0]);
-    assertEquals("0", Cli.run("predict", "resolve", "--registry", reg, id2, "--value", "700")[0]);
-    String[] score = Cli.run("predict", "score", "--registry", reg);
-    assertEquals("0", score[0], score[2]);
-    // event held: brier (0.7 - 1)^2 = 0.09, log -ln 0.7 = 0.3567; interval 100 + (2 / 0.1) * 100 = 2100
-    assertTrue(score[1].contains("0.0900") && score[1].contains("0.3567") && score[1].contains("2100.0000"), score[1]);
+    @Test
+    void detectsGrokkingInARun(@TempDir Path runs) throws Exception {
+        RunDir run = RunDir.create(runs.resolve("g1"));
+        run.writeConfig("name: grokking\n");
+        run.writeStatus(RunStatus.startingNow("grokking", 1000).withState(RunState.COMPLETED, Optional.empty()));
+        try (MetricLog log = new MetricLog(run.metricsFile())) {
+            for (int step = 0; step <= 1000; step += 10) {
+                log.append(Map.of(
+                        "step",
+                        step,
+                        "train_loss",
+                        4.0 * Math.exp(-step / 100.0) + 0.01,
+                        "train_acc",
+                        step >= 100 ? 1.0 : 0.1,
+                        "test_acc",
+                        step >= 700 ? 1.0 : 0.05));
+            }
+        }
+        String[] r = Cli.run("detect", "g1", "--runs", runs.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("grokking: GROKKED; memorisation step 100, grok step 700, delay 600"), r[1]);
+        assertTrue(r[1].contains("loss spikes: 0"), r[1]);
+    }
 
-    Path file = dir.resolve("predictions/" + id + ".json");
-    Files.writeString(file, Files.readString(file).replace("0.7", "0.9"));
-    String[] tampered = Cli.run("predict", "list", "--registry", reg);
-    assertNotEquals("0", tampered[0]);
-    assertTrue(tampered[2].contains("was edited after it was registered"), tampered[2]);
-  }
+    @Test
+    void predictAddListResolveScore(@TempDir Path dir) throws Exception {
+        String reg = dir.toString();
+        String[] add = Cli.run(
+                "predict",
+                "add",
+                "--registry",
+                reg,
+                "--author",
+                "ada",
+                "--tag",
+                "grokking",
+                "--recipe",
+                "grokking",
+                "--quantity",
+                "grok_step",
+                "--event",
+                "<= 800",
+                "--probability",
+                "0.7");
+        assertEquals("0", add[0], add[2]);
+        String id = add[1].split("\\s+")[1];
+        String[] interval = Cli.run(
+                "predict",
+                "add",
+                "--registry",
+                reg,
+                "--author",
+                "bob",
+                "--recipe",
+                "grokking",
+                "--quantity",
+                "grok_step",
+                "--interval",
+                "500,600",
+                "--confidence",
+                "0.9");
+        assertEquals("0", interval[0], interval[2]);
+        String id2 = interval[1].split("\\s+")[1];
+        assertTrue(Cli.run("predict", "list", "--registry", reg)[1].contains("P(<= 800.0) = 0.7"));
+        assertEquals("0", Cli.run("predict", "resolve", "--registry", reg, id, "--value", "700")[0]);
+        assertEquals("0", Cli.run("predict", "resolve", "--registry", reg, id2, "--value", "700")[0]);
+        String[] score = Cli.run("predict", "score", "--registry", reg);
+        assertEquals("0", score[0], score[2]);
+        // event held: brier (0.7 - 1)^2 = 0.09, log -ln 0.7 = 0.3567; interval 100 + (2 / 0.1) * 100 = 2100
+        assertTrue(
+                score[1].contains("0.0900") && score[1].contains("0.3567") && score[1].contains("2100.0000"), score[1]);
+
+        Path file = dir.resolve("predictions/" + id + ".json");
+        Files.writeString(file, Files.readString(file).replace("0.7", "0.9"));
+        String[] tampered = Cli.run("predict", "list", "--registry", reg);
+        assertNotEquals("0", tampered[0]);
+        assertTrue(tampered[2].contains("was edited after it was registered"), tampered[2]);
+    }
 }

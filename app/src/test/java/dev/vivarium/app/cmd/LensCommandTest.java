@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vivarium lens}, run without a terminal on a tiny trained run. */
 class LensCommandTest {
-  static final String RECIPE = """
+    static final String RECIPE =
+            """
       name: lens-cli
       seed: 2
       threads: 1
@@ -24,18 +25,18 @@ class LensCommandTest {
       train: {lr: 3.0e-3, steps: 20, logEvery: 10, checkpoints: 2}
       """;
 
+    @Test
+    void writesAnalysesIntoTheRunAndNamesWhatIsAllowed(@TempDir Path runs) throws Exception {
+        RunDir r = Experiment.start(
+                RecipeLoader.parse(RECIPE, "lens-cli.yaml", List.of()), runs, Optional.of("tiny"), List.of());
+        String[] ok = Cli.run("lens", "tiny", "--runs", runs.toString(), "--checkpoint", "0", "spectra", "fourier");
+        assertEquals("0", ok[0], ok[2]);
+        assertTrue(ok[1].contains("wrote 2 file(s)"), ok[1]);
+        assertTrue(Files.isRegularFile(r.analysesDir().resolve("spectra/step_00000000.json")));
+        assertTrue(Files.isRegularFile(r.analysesDir().resolve("fourier/step_00000000.json")));
 
-  @Test
-  void writesAnalysesIntoTheRunAndNamesWhatIsAllowed(@TempDir Path runs) throws Exception {
-    RunDir r = Experiment.start(RecipeLoader.parse(RECIPE, "lens-cli.yaml", List.of()), runs, Optional.of("tiny"), List.of());
-    String[] ok = Cli.run("lens", "tiny", "--runs", runs.toString(), "--checkpoint", "0", "spectra", "fourier");
-    assertEquals("0", ok[0], ok[2]);
-    assertTrue(ok[1].contains("wrote 2 file(s)"), ok[1]);
-    assertTrue(Files.isRegularFile(r.analysesDir().resolve("spectra/step_00000000.json")));
-    assertTrue(Files.isRegularFile(r.analysesDir().resolve("fourier/step_00000000.json")));
-
-    String[] bad = Cli.run("lens", "tiny", "--runs", runs.toString(), "spectrum");
-    assertEquals("2", bad[0]);
-    assertTrue(bad[2].contains("unknown analysis 'spectrum'; allowed: fourier, spectra"), bad[2]);
-  }
+        String[] bad = Cli.run("lens", "tiny", "--runs", runs.toString(), "spectrum");
+        assertEquals("2", bad[0]);
+        assertTrue(bad[2].contains("unknown analysis 'spectrum'; allowed: fourier, spectra"), bad[2]);
+    }
 }

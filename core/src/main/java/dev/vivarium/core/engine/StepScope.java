@@ -9,16 +9,16 @@ import ai.djl.ndarray.NDScope;
  * size of the activations on every step.
  */
 public final class StepScope implements AutoCloseable {
-  private final NDScope scope = new NDScope();
+    private final NDScope scope = new NDScope();
 
-  /** Removes {@code array} from this scope so that it outlives the step. */
-  public NDArray keep(NDArray array) {
-    NDScope.unregister(array);
-    return array;
-  }
+    /** Removes {@code array} from this scope so that it outlives the step. */
+    public NDArray keep(NDArray array) {
+        NDScope.unregister(array);
+        return array;
+    }
 
-  @Override
-  public void close() {
-    scope.close();
-  }
+    @Override
+    public void close() {
+        scope.close();
+    }
 }

@@ -8,5 +8,5 @@ import ai.djl.ndarray.NDArray;
  */
 @FunctionalInterface
 public interface Hook {
-  NDArray apply(String name, NDArray activation);
+    NDArray apply(String name, NDArray activation);
 }

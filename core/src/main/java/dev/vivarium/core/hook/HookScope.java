@@ -6,6 +6,6 @@ package dev.vivarium.core.hook;
  */
 @FunctionalInterface
 public interface HookScope extends AutoCloseable {
-  @Override
-  void close();
+    @Override
+    void close();
 }

@@ -20,52 +20,44 @@ import ai.djl.ndarray.NDManager;
  * @param dOut number of output classes
  */
 public record MlpConfig(
-    Input input,
-    int depth,
-    int width,
-    Activation act,
-    int dEmbed,
-    boolean bias,
-    int nInputs,
-    int dVocab,
-    int dOut)
-    implements ModelConfig {
+        Input input, int depth, int width, Activation act, int dEmbed, boolean bias, int nInputs, int dVocab, int dOut)
+        implements ModelConfig {
 
-  /** How tokens enter the first layer. */
-  public enum Input {
-    ONEHOT,
-    EMBED;
+    /** How tokens enter the first layer. */
+    public enum Input {
+        ONEHOT,
+        EMBED;
 
-    @com.fasterxml.jackson.annotation.JsonValue
-    public String yamlName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String yamlName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
-  }
 
-  public MlpConfig {
-    if (input == null) {
-      throw new IllegalArgumentException("input: required, one of onehot, embed");
+    public MlpConfig {
+        if (input == null) {
+            throw new IllegalArgumentException("input: required, one of onehot, embed");
+        }
+        TransformerConfig.positive("depth", depth);
+        TransformerConfig.positive("width", width);
+        if (act == null) {
+            throw new IllegalArgumentException("act: required, one of relu, gelu");
+        }
+        if (input == Input.EMBED) {
+            TransformerConfig.positive("dEmbed", dEmbed);
+        }
+        TransformerConfig.positive("nInputs", nInputs);
+        TransformerConfig.positive("dVocab", dVocab);
+        TransformerConfig.positive("dOut", dOut);
     }
-    TransformerConfig.positive("depth", depth);
-    TransformerConfig.positive("width", width);
-    if (act == null) {
-      throw new IllegalArgumentException("act: required, one of relu, gelu");
-    }
-    if (input == Input.EMBED) {
-      TransformerConfig.positive("dEmbed", dEmbed);
-    }
-    TransformerConfig.positive("nInputs", nInputs);
-    TransformerConfig.positive("dVocab", dVocab);
-    TransformerConfig.positive("dOut", dOut);
-  }
 
-  /** Width of the first layer's input. */
-  public int dIn() {
-    return nInputs * (input == Input.ONEHOT ? dVocab : dEmbed);
-  }
+    /** Width of the first layer's input. */
+    public int dIn() {
+        return nInputs * (input == Input.ONEHOT ? dVocab : dEmbed);
+    }
 
-  @Override
-  public Mlp build(NDManager manager, long seed) {
-    return new Mlp(this, manager, seed);
-  }
+    @Override
+    public Mlp build(NDManager manager, long seed) {
+        return new Mlp(this, manager, seed);
+    }
 }

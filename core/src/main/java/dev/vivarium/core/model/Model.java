@@ -11,32 +11,32 @@ import dev.vivarium.core.hook.HookPoints;
  * position (caching, patching).
  */
 public interface Model extends AutoCloseable {
-  ModelConfig config();
+    ModelConfig config();
 
-  Params params();
+    Params params();
 
-  HookPoints hooks();
+    HookPoints hooks();
 
-  /**
-   * Logits at the scored positions.
-   *
-   * @param tokens {@code [batch, pos]} int64 token ids
-   * @param scored positions whose next-token prediction is scored, ascending
-   * @return {@code [batch, scored.length, dVocabOut]}
-   */
-  NDArray logits(NDArray tokens, int[] scored);
+    /**
+     * Logits at the scored positions.
+     *
+     * @param tokens {@code [batch, pos]} int64 token ids
+     * @param scored positions whose next-token prediction is scored, ascending
+     * @return {@code [batch, scored.length, dVocabOut]}
+     */
+    NDArray logits(NDArray tokens, int[] scored);
 
-  /** Logits at every position, {@code [batch, pos, dVocabOut]}, passing every hook point. */
-  NDArray forwardAll(NDArray tokens);
+    /** Logits at every position, {@code [batch, pos, dVocabOut]}, passing every hook point. */
+    NDArray forwardAll(NDArray tokens);
 
-  /** Forward FLOPs of {@link #logits} for one example (multiply-adds count 2), for benchmarks. */
-  double forwardFlops(int seqLen, int[] scored);
+    /** Forward FLOPs of {@link #logits} for one example (multiply-adds count 2), for benchmarks. */
+    double forwardFlops(int seqLen, int[] scored);
 
-  /** Forward FLOPs of one example when every position is computed with no shortcut (a plain implementation). */
-  double plainForwardFlops(int seqLen);
+    /** Forward FLOPs of one example when every position is computed with no shortcut (a plain implementation). */
+    double plainForwardFlops(int seqLen);
 
-  @Override
-  default void close() {
-    params().close();
-  }
+    @Override
+    default void close() {
+        params().close();
+    }
 }

@@ -23,46 +23,46 @@ import ai.djl.ndarray.NDManager;
  * @param nCtx context length (positional embeddings)
  */
 public record TransformerConfig(
-    int nLayers,
-    int dModel,
-    int nHeads,
-    int dHead,
-    int dMlp,
-    Activation act,
-    boolean layerNorm,
-    boolean attnOnly,
-    boolean bias,
-    int dVocab,
-    int dVocabOut,
-    int nCtx)
-    implements ModelConfig {
+        int nLayers,
+        int dModel,
+        int nHeads,
+        int dHead,
+        int dMlp,
+        Activation act,
+        boolean layerNorm,
+        boolean attnOnly,
+        boolean bias,
+        int dVocab,
+        int dVocabOut,
+        int nCtx)
+        implements ModelConfig {
 
-  public TransformerConfig {
-    positive("nLayers", nLayers);
-    positive("dModel", dModel);
-    positive("nHeads", nHeads);
-    positive("dHead", dHead);
-    if (!attnOnly) {
-      positive("dMlp", dMlp);
-    } else if (dMlp < 0) {
-      throw new IllegalArgumentException("dMlp: must be >= 0, got " + dMlp);
+    public TransformerConfig {
+        positive("nLayers", nLayers);
+        positive("dModel", dModel);
+        positive("nHeads", nHeads);
+        positive("dHead", dHead);
+        if (!attnOnly) {
+            positive("dMlp", dMlp);
+        } else if (dMlp < 0) {
+            throw new IllegalArgumentException("dMlp: must be >= 0, got " + dMlp);
+        }
+        if (act == null) {
+            throw new IllegalArgumentException("act: required, one of relu, gelu");
+        }
+        positive("dVocab", dVocab);
+        positive("dVocabOut", dVocabOut);
+        positive("nCtx", nCtx);
     }
-    if (act == null) {
-      throw new IllegalArgumentException("act: required, one of relu, gelu");
-    }
-    positive("dVocab", dVocab);
-    positive("dVocabOut", dVocabOut);
-    positive("nCtx", nCtx);
-  }
 
-  static void positive(String field, int value) {
-    if (value < 1) {
-      throw new IllegalArgumentException(field + ": must be a positive integer, got " + value);
+    static void positive(String field, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(field + ": must be a positive integer, got " + value);
+        }
     }
-  }
 
-  @Override
-  public Transformer build(NDManager manager, long seed) {
-    return new Transformer(this, manager, seed);
-  }
+    @Override
+    public Transformer build(NDManager manager, long seed) {
+        return new Transformer(this, manager, seed);
+    }
 }

@@ -8,37 +8,38 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 /** {@code --set train.lr=3e-4}: a dotted path into the recipe and a YAML value. */
 final class Overrides {
-  private Overrides() {}
+    private Overrides() {}
 
-  static void apply(ObjectNode root, String assignment, String source, ObjectMapper yaml) {
-    int eq = assignment.indexOf('=');
-    if (eq <= 0) {
-      throw new RecipeException(source + ": --set '" + assignment + "' is not key=value (for example train.lr=3e-4)");
+    static void apply(ObjectNode root, String assignment, String source, ObjectMapper yaml) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new RecipeException(
+                    source + ": --set '" + assignment + "' is not key=value (for example train.lr=3e-4)");
+        }
+        String key = assignment.substring(0, eq).trim();
+        String raw = assignment.substring(eq + 1).trim();
+        JsonNode value;
+        try {
+            value = raw.isEmpty() ? TextNode.valueOf("") : yaml.readTree(raw);
+        } catch (JsonProcessingException e) {
+            value = TextNode.valueOf(raw);
+        }
+        if (value == null || value.isMissingNode()) {
+            value = TextNode.valueOf(raw);
+        }
+        String[] parts = key.split("\\.");
+        ObjectNode node = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (child == null || child.isNull()) {
+                child = node.putObject(parts[i]);
+            }
+            if (!child.isObject()) {
+                throw new RecipeException(source + ": --set " + key + ": '"
+                        + String.join(".", java.util.Arrays.copyOf(parts, i + 1)) + "' is a value, not a section");
+            }
+            node = (ObjectNode) child;
+        }
+        node.set(parts[parts.length - 1], value);
     }
-    String key = assignment.substring(0, eq).trim();
-    String raw = assignment.substring(eq + 1).trim();
-    JsonNode value;
-    try {
-      value = raw.isEmpty() ? TextNode.valueOf("") : yaml.readTree(raw);
-    } catch (JsonProcessingException e) {
-      value = TextNode.valueOf(raw);
-    }
-    if (value == null || value.isMissingNode()) {
-      value = TextNode.valueOf(raw);
-    }
-    String[] parts = key.split("\\.");
-    ObjectNode node = root;
-    for (int i = 0; i < parts.length - 1; i++) {
-      JsonNode child = node.get(parts[i]);
-      if (child == null || child.isNull()) {
-        child = node.putObject(parts[i]);
-      }
-      if (!child.isObject()) {
-        throw new RecipeException(
-            source + ": --set " + key + ": '" + String.join(".", java.util.Arrays.copyOf(parts, i + 1)) + "' is a value, not a section");
-      }
-      node = (ObjectNode) child;
-    }
-    node.set(parts[parts.length - 1], value);
-  }
 }

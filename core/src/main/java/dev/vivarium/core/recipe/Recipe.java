@@ -18,27 +18,34 @@ import dev.vivarium.core.train.TrainConfig;
  * @param lens analyses to run at every checkpoint (names the lens module defines; absent: none)
  */
 public record Recipe(
-    String name, String description, long seed, int threads, TaskConfig task, ModelConfig model, TrainConfig train,
-    @JsonInclude(JsonInclude.Include.NON_ABSENT) java.util.Optional<java.util.List<String>> lens) {
-  public Recipe {
-    if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-      throw new IllegalArgumentException("name: must be 1-64 characters of letters, digits, '.', '_' or '-', got " + name);
+        String name,
+        String description,
+        long seed,
+        int threads,
+        TaskConfig task,
+        ModelConfig model,
+        TrainConfig train,
+        @JsonInclude(JsonInclude.Include.NON_ABSENT) java.util.Optional<java.util.List<String>> lens) {
+    public Recipe {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException(
+                    "name: must be 1-64 characters of letters, digits, '.', '_' or '-', got " + name);
+        }
+        if (description == null) {
+            description = "";
+        }
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("threads: must be in [1, 256], got " + threads);
+        }
+        if (task == null) {
+            throw new IllegalArgumentException("task: required");
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("model: required");
+        }
+        if (train == null) {
+            throw new IllegalArgumentException("train: required");
+        }
+        lens = lens == null ? java.util.Optional.empty() : lens.map(java.util.List::copyOf);
     }
-    if (description == null) {
-      description = "";
-    }
-    if (threads < 1 || threads > 256) {
-      throw new IllegalArgumentException("threads: must be in [1, 256], got " + threads);
-    }
-    if (task == null) {
-      throw new IllegalArgumentException("task: required");
-    }
-    if (model == null) {
-      throw new IllegalArgumentException("model: required");
-    }
-    if (train == null) {
-      throw new IllegalArgumentException("train: required");
-    }
-    lens = lens == null ? java.util.Optional.empty() : lens.map(java.util.List::copyOf);
-  }
 }

@@ -8,6 +8,6 @@ import dev.vivarium.store.run.RunDir;
  * to write its own outputs beside them. {@link Experiment} calls {@link #onRun} before training.
  */
 public interface RunListener extends TrainListener {
-  /** The run directory this listener's training writes to. */
-  void onRun(RunDir run);
+    /** The run directory this listener's training writes to. */
+    void onRun(RunDir run);
 }

@@ -13,65 +13,65 @@ import java.util.SplittableRandom;
  * @param testSamples held-out examples drawn
  */
 public record SparseParity(int n, int k, int samples, int testSamples) implements TaskConfig {
-  public SparseParity {
-    if (n < 1 || n > 1024) {
-      throw new IllegalArgumentException("n: must be in [1, 1024], got " + n);
+    public SparseParity {
+        if (n < 1 || n > 1024) {
+            throw new IllegalArgumentException("n: must be in [1, 1024], got " + n);
+        }
+        if (k < 1 || k > n) {
+            throw new IllegalArgumentException("k: must be in [1, n=" + n + "], got " + k);
+        }
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples: must be a positive integer, got " + samples);
+        }
+        if (testSamples < 1) {
+            throw new IllegalArgumentException("testSamples: must be a positive integer, got " + testSamples);
+        }
     }
-    if (k < 1 || k > n) {
-      throw new IllegalArgumentException("k: must be in [1, n=" + n + "], got " + k);
+
+    @Override
+    public int dVocab() {
+        return 2;
     }
-    if (samples < 1) {
-      throw new IllegalArgumentException("samples: must be a positive integer, got " + samples);
+
+    @Override
+    public int dVocabOut() {
+        return 2;
     }
-    if (testSamples < 1) {
-      throw new IllegalArgumentException("testSamples: must be a positive integer, got " + testSamples);
+
+    @Override
+    public int seqLen() {
+        return n;
     }
-  }
 
-  @Override
-  public int dVocab() {
-    return 2;
-  }
-
-  @Override
-  public int dVocabOut() {
-    return 2;
-  }
-
-  @Override
-  public int seqLen() {
-    return n;
-  }
-
-  /** The relevant bit positions for {@code seed}, ascending. */
-  public int[] relevantBits(long seed) {
-    int[] perm = Split.permutation(n, seed ^ 0x5EED_B175L);
-    int[] rel = Arrays.copyOf(perm, k);
-    Arrays.sort(rel);
-    return rel;
-  }
-
-  @Override
-  public Data generate(long seed) {
-    int total = samples + testSamples;
-    int[] rel = relevantBits(seed);
-    SplittableRandom r = new SplittableRandom(seed);
-    long[] tokens = new long[total * n];
-    long[] targets = new long[total];
-    for (int i = 0; i < total; i++) {
-      for (int j = 0; j < n; j++) {
-        tokens[i * n + j] = r.nextInt(2);
-      }
-      long parity = 0;
-      for (int b : rel) {
-        parity ^= tokens[i * n + b];
-      }
-      targets[i] = parity;
+    /** The relevant bit positions for {@code seed}, ascending. */
+    public int[] relevantBits(long seed) {
+        int[] perm = Split.permutation(n, seed ^ 0x5EED_B175L);
+        int[] rel = Arrays.copyOf(perm, k);
+        Arrays.sort(rel);
+        return rel;
     }
-    int[] train = new int[samples];
-    int[] test = new int[testSamples];
-    Arrays.setAll(train, i -> i);
-    Arrays.setAll(test, i -> samples + i);
-    return new Data(new Examples(total, n, tokens, new int[] {n - 1}, targets), new Split(train, test));
-  }
+
+    @Override
+    public Data generate(long seed) {
+        int total = samples + testSamples;
+        int[] rel = relevantBits(seed);
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] tokens = new long[total * n];
+        long[] targets = new long[total];
+        for (int i = 0; i < total; i++) {
+            for (int j = 0; j < n; j++) {
+                tokens[i * n + j] = r.nextInt(2);
+            }
+            long parity = 0;
+            for (int b : rel) {
+                parity ^= tokens[i * n + b];
+            }
+            targets[i] = parity;
+        }
+        int[] train = new int[samples];
+        int[] test = new int[testSamples];
+        Arrays.setAll(train, i -> i);
+        Arrays.setAll(test, i -> samples + i);
+        return new Data(new Examples(total, n, tokens, new int[] {n - 1}, targets), new Split(train, test));
+    }
 }

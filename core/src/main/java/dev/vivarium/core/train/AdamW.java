@@ -10,39 +10,39 @@ import dev.vivarium.core.model.Params;
  * root second moment.
  */
 public final class AdamW extends SlottedOptimizer {
-  private final double beta1;
-  private final double beta2;
-  private final double eps;
-  private final double weightDecay;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
 
-  public AdamW(Params params, double beta1, double beta2, double eps, double weightDecay) {
-    super(params, "m", "v");
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.eps = eps;
-    this.weightDecay = weightDecay;
-  }
-
-  @Override
-  public void step(double lr) {
-    long t = nextUpdate();
-    double bc1 = 1 - Math.pow(beta1, t);
-    double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-    double stepSize = lr / bc1;
-    try (StepScope scope = new StepScope()) {
-      for (String n : params.trainableNames()) {
-        NDArray p = params.get(n);
-        NDArray g = p.getGradient();
-        NDArray m = slot("m", n);
-        NDArray v = slot("v", n);
-        if (weightDecay != 0) {
-          p.muli(1 - lr * weightDecay);
-        }
-        m.muli(beta1).addi(g.mul(1 - beta1));
-        v.muli(beta2).addi(g.square().muli(1 - beta2));
-        NDArray denom = v.sqrt().divi(bc2Sqrt).addi(eps);
-        p.subi(m.div(denom).muli(stepSize));
-      }
+    public AdamW(Params params, double beta1, double beta2, double eps, double weightDecay) {
+        super(params, "m", "v");
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
     }
-  }
+
+    @Override
+    public void step(double lr) {
+        long t = nextUpdate();
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        double stepSize = lr / bc1;
+        try (StepScope scope = new StepScope()) {
+            for (String n : params.trainableNames()) {
+                NDArray p = params.get(n);
+                NDArray g = p.getGradient();
+                NDArray m = slot("m", n);
+                NDArray v = slot("v", n);
+                if (weightDecay != 0) {
+                    p.muli(1 - lr * weightDecay);
+                }
+                m.muli(beta1).addi(g.mul(1 - beta1));
+                v.muli(beta2).addi(g.square().muli(1 - beta2));
+                NDArray denom = v.sqrt().divi(bc2Sqrt).addi(eps);
+                p.subi(m.div(denom).muli(stepSize));
+            }
+        }
+    }
 }

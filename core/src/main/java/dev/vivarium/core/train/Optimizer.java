@@ -12,45 +12,44 @@ import java.util.Map;
  * by the parameters' manager, and can be saved and restored exactly for resuming a run.
  */
 public interface Optimizer {
-  /** Applies one update with learning rate {@code lr}; the number of updates so far grows by one. */
-  void step(double lr);
+    /** Applies one update with learning rate {@code lr}; the number of updates so far grows by one. */
+    void step(double lr);
 
-  /** Updates applied so far. */
-  long updates();
+    /** Updates applied so far. */
+    long updates();
 
-  /** The state as named float32 tensors (for the optimizer file of a checkpoint). */
-  Map<String, Tensor> state();
+    /** The state as named float32 tensors (for the optimizer file of a checkpoint). */
+    Map<String, Tensor> state();
 
-  /** Restores the state saved by {@link #state} after {@code updates} updates. */
-  void load(Map<String, Tensor> state, long updates, String source);
+    /** Restores the state saved by {@link #state} after {@code updates} updates. */
+    void load(Map<String, Tensor> state, long updates, String source);
 
-  /** Builds the optimizer a {@link TrainConfig} asks for over the trained parameters of {@code params}. */
-  static Optimizer of(TrainConfig cfg, Params params) {
-    return switch (cfg.optimizer()) {
-      case ADAMW -> new AdamW(params, cfg.betas().get(0), cfg.betas().get(1), cfg.eps(), cfg.weightDecay());
-      case SGD -> new Sgd(params, cfg.momentum(), cfg.weightDecay());
-    };
-  }
-
-  /** Sets the gradients of every trained parameter to zero (backward accumulates). */
-  static void zeroGradients(Params params) {
-    for (String n : params.trainableNames()) {
-      dev.vivarium.core.engine.Ops.zeroGrad(params.get(n));
+    /** Builds the optimizer a {@link TrainConfig} asks for over the trained parameters of {@code params}. */
+    static Optimizer of(TrainConfig cfg, Params params) {
+        return switch (cfg.optimizer()) {
+            case ADAMW -> new AdamW(params, cfg.betas().get(0), cfg.betas().get(1), cfg.eps(), cfg.weightDecay());
+            case SGD -> new Sgd(params, cfg.momentum(), cfg.weightDecay());
+        };
     }
-  }
 
-  /** Helper for implementations: state tensor copied into a fresh array of the same shape. */
-  static NDArray restore(NDArray like, Map<String, Tensor> state, String key, String source) {
-    Tensor t = state.get(key);
-    if (t == null) {
-      throw new IllegalArgumentException(source + ": missing optimizer tensor " + key);
+    /** Sets the gradients of every trained parameter to zero (backward accumulates). */
+    static void zeroGradients(Params params) {
+        for (String n : params.trainableNames()) {
+            dev.vivarium.core.engine.Ops.zeroGrad(params.get(n));
+        }
     }
-    if (!java.util.Arrays.equals(t.shape(), like.getShape().getShape())) {
-      throw new IllegalArgumentException(
-          source + ": optimizer tensor " + key + " has shape " + java.util.Arrays.toString(t.shape())
-              + ", expected " + like.getShape());
+
+    /** Helper for implementations: state tensor copied into a fresh array of the same shape. */
+    static NDArray restore(NDArray like, Map<String, Tensor> state, String key, String source) {
+        Tensor t = state.get(key);
+        if (t == null) {
+            throw new IllegalArgumentException(source + ": missing optimizer tensor " + key);
+        }
+        if (!java.util.Arrays.equals(t.shape(), like.getShape().getShape())) {
+            throw new IllegalArgumentException(source + ": optimizer tensor " + key + " has shape "
+                    + java.util.Arrays.toString(t.shape()) + ", expected " + like.getShape());
+        }
+        return dev.vivarium.core.engine.Ops.owned(
+                dev.vivarium.core.engine.Ops.floats(like.getManager(), t.toFloats(), like.getShape()));
     }
-    return dev.vivarium.core.engine.Ops.owned(
-        dev.vivarium.core.engine.Ops.floats(like.getManager(), t.toFloats(), like.getShape()));
-  }
 }

@@ -14,52 +14,53 @@ import java.util.Map;
  * and saved as {@code <slot>.<parameter name>}.
  */
 abstract class SlottedOptimizer implements Optimizer {
-  protected final Params params;
-  private final Map<String, Map<String, NDArray>> slots = new LinkedHashMap<>();
-  private long updates;
+    protected final Params params;
+    private final Map<String, Map<String, NDArray>> slots = new LinkedHashMap<>();
+    private long updates;
 
-  SlottedOptimizer(Params params, String... slotNames) {
-    this.params = params;
-    for (String slot : slotNames) {
-      Map<String, NDArray> arrays = new LinkedHashMap<>();
-      for (String n : params.trainableNames()) {
-        NDArray p = params.get(n);
-        arrays.put(n, Ops.owned(p.getManager().zeros(p.getShape())));
-      }
-      slots.put(slot, arrays);
+    SlottedOptimizer(Params params, String... slotNames) {
+        this.params = params;
+        for (String slot : slotNames) {
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            for (String n : params.trainableNames()) {
+                NDArray p = params.get(n);
+                arrays.put(n, Ops.owned(p.getManager().zeros(p.getShape())));
+            }
+            slots.put(slot, arrays);
+        }
     }
-  }
 
-  /** The state array of {@code slot} for parameter {@code name}. */
-  protected NDArray slot(String slot, String name) {
-    return slots.get(slot).get(name);
-  }
-
-  /** Counts one more update and returns the count (1 for the first). */
-  protected long nextUpdate() {
-    return ++updates;
-  }
-
-  @Override
-  public long updates() {
-    return updates;
-  }
-
-  @Override
-  public Map<String, Tensor> state() {
-    Map<String, Tensor> s = new LinkedHashMap<>();
-    slots.forEach((slot, arrays) -> arrays.forEach((n, a) -> s.put(slot + "." + n, Params.toTensor(a))));
-    return s;
-  }
-
-  @Override
-  public void load(Map<String, Tensor> state, long updates, String source) {
-    for (Map.Entry<String, Map<String, NDArray>> e : slots.entrySet()) {
-      Map<String, NDArray> arrays = e.getValue();
-      for (String n : List.copyOf(arrays.keySet())) {
-        arrays.put(n, Optimizer.restore(arrays.get(n), state, e.getKey() + "." + n, source)).close();
-      }
+    /** The state array of {@code slot} for parameter {@code name}. */
+    protected NDArray slot(String slot, String name) {
+        return slots.get(slot).get(name);
     }
-    this.updates = updates;
-  }
+
+    /** Counts one more update and returns the count (1 for the first). */
+    protected long nextUpdate() {
+        return ++updates;
+    }
+
+    @Override
+    public long updates() {
+        return updates;
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> s = new LinkedHashMap<>();
+        slots.forEach((slot, arrays) -> arrays.forEach((n, a) -> s.put(slot + "." + n, Params.toTensor(a))));
+        return s;
+    }
+
+    @Override
+    public void load(Map<String, Tensor> state, long updates, String source) {
+        for (Map.Entry<String, Map<String, NDArray>> e : slots.entrySet()) {
+            Map<String, NDArray> arrays = e.getValue();
+            for (String n : List.copyOf(arrays.keySet())) {
+                arrays.put(n, Optimizer.restore(arrays.get(n), state, e.getKey() + "." + n, source))
+                        .close();
+            }
+        }
+        this.updates = updates;
+    }
 }

@@ -13,52 +13,58 @@ import java.util.Arrays;
  * and the FLOPs of the same model computing every position (what a plain implementation does).
  */
 public final class StepBenchmark {
-  private StepBenchmark() {}
+    private StepBenchmark() {}
 
-  /**
-   * What was measured.
-   *
-   * @param msPerStep median milliseconds per update over the timed steps
-   * @param msPerStepMean mean milliseconds per update
-   * @param examplesPerStep examples in one update's batch
-   * @param gflopPerStep forward + backward GFLOP this implementation computes per update (3x forward)
-   * @param fullGflopPerStep the same for a forward over every position (a plain implementation)
-   * @param threads engine intra-op threads
-   */
-  public record Result(double msPerStep, double msPerStepMean, long examplesPerStep, double gflopPerStep,
-      double fullGflopPerStep, int threads) {
-    /** Achieved GFLOP/s on the FLOPs actually computed. */
-    public double gflops() {
-      return gflopPerStep / (msPerStep / 1000);
+    /**
+     * What was measured.
+     *
+     * @param msPerStep median milliseconds per update over the timed steps
+     * @param msPerStepMean mean milliseconds per update
+     * @param examplesPerStep examples in one update's batch
+     * @param gflopPerStep forward + backward GFLOP this implementation computes per update (3x forward)
+     * @param fullGflopPerStep the same for a forward over every position (a plain implementation)
+     * @param threads engine intra-op threads
+     */
+    public record Result(
+            double msPerStep,
+            double msPerStepMean,
+            long examplesPerStep,
+            double gflopPerStep,
+            double fullGflopPerStep,
+            int threads) {
+        /** Achieved GFLOP/s on the FLOPs actually computed. */
+        public double gflops() {
+            return gflopPerStep / (msPerStep / 1000);
+        }
     }
-  }
 
-  public static Result run(Recipe recipe, int steps, int warmup) {
-    TensorEngine.EngineInfo engine = TensorEngine.start(recipe.threads());
-    try (NDManager manager = NDManager.newBaseManager();
-        Model model = recipe.model().build(manager, recipe.seed())) {
-      TaskConfig.Data data = recipe.task().generate(recipe.seed());
-      try (TrainingData td = new TrainingData(manager, data, recipe.train().batchSize(), recipe.seed())) {
-        Trainer trainer = new Trainer(model, Optimizer.of(recipe.train(), model.params()), recipe.train(), td);
-        for (int s = 1; s <= warmup; s++) {
-          trainer.step(s, false);
+    public static Result run(Recipe recipe, int steps, int warmup) {
+        TensorEngine.EngineInfo engine = TensorEngine.start(recipe.threads());
+        try (NDManager manager = NDManager.newBaseManager();
+                Model model = recipe.model().build(manager, recipe.seed())) {
+            TaskConfig.Data data = recipe.task().generate(recipe.seed());
+            try (TrainingData td =
+                    new TrainingData(manager, data, recipe.train().batchSize(), recipe.seed())) {
+                Trainer trainer = new Trainer(model, Optimizer.of(recipe.train(), model.params()), recipe.train(), td);
+                for (int s = 1; s <= warmup; s++) {
+                    trainer.step(s, false);
+                }
+                double[] ms = new double[steps];
+                for (int s = 0; s < steps; s++) {
+                    long t0 = System.nanoTime();
+                    trainer.step(warmup + s + 1L, false);
+                    ms[s] = (System.nanoTime() - t0) / 1e6;
+                }
+                double mean = Arrays.stream(ms).average().orElse(Double.NaN);
+                Arrays.sort(ms);
+                double median = ms[steps / 2];
+                long batch = td.batch(1)[0].getShape().get(0);
+                int seq = td.trainExamples().seqLen();
+                int[] scored = td.scored();
+                double flops = 3 * batch * model.forwardFlops(seq, scored) / 1e9;
+                double full = 3 * batch * model.plainForwardFlops(seq) / 1e9;
+                return new Result(median, mean, batch, flops, full, engine.threads());
+            }
         }
-        double[] ms = new double[steps];
-        for (int s = 0; s < steps; s++) {
-          long t0 = System.nanoTime();
-          trainer.step(warmup + s + 1L, false);
-          ms[s] = (System.nanoTime() - t0) / 1e6;
-        }
-        double mean = Arrays.stream(ms).average().orElse(Double.NaN);
-        Arrays.sort(ms);
-        double median = ms[steps / 2];
-        long batch = td.batch(1)[0].getShape().get(0);
-        int seq = td.trainExamples().seqLen();
-        int[] scored = td.scored();
-        double flops = 3 * batch * model.forwardFlops(seq, scored) / 1e9;
-        double full = 3 * batch * model.plainForwardFlops(seq) / 1e9;
-        return new Result(median, mean, batch, flops, full, engine.threads());
-      }
     }
-  }
 }

@@ -17,22 +17,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The same recipe and seed twice gives identical metric logs and identical checkpoints. */
 class DeterminismTest {
-  @TempDir Path runs;
+    @TempDir
+    Path runs;
 
-  @Test
-  void sameRecipeSameSeedSameNumbers() throws Exception {
-    List<String> shorter = List.of("train.steps=300", "train.batchSize=null");
-    Recipe r = RecipeLoader.load(TestRuns.recipe("tiny-modular.yaml"), shorter);
-    RunDir a = Experiment.start(r, runs, Optional.of("a"), List.of());
-    RunDir b = Experiment.start(r, runs, Optional.of("b"), List.of());
-    List<Map<String, Double>> ma = TestRuns.withoutWallTime(a.metricsFile());
-    assertEquals(16, ma.size(), "rows at step 0, every 20 steps, and the last");
-    assertEquals(ma, TestRuns.withoutWallTime(b.metricsFile()));
-    assertEquals(-1, Files.mismatch(a.checkpointFile(300), b.checkpointFile(300)), "checkpoints byte for byte");
-    assertTrue(ma.get(ma.size() - 1).get("train_loss") < ma.get(0).get("train_loss") / 2, "it trained");
+    @Test
+    void sameRecipeSameSeedSameNumbers() throws Exception {
+        List<String> shorter = List.of("train.steps=300", "train.batchSize=null");
+        Recipe r = RecipeLoader.load(TestRuns.recipe("tiny-modular.yaml"), shorter);
+        RunDir a = Experiment.start(r, runs, Optional.of("a"), List.of());
+        RunDir b = Experiment.start(r, runs, Optional.of("b"), List.of());
+        List<Map<String, Double>> ma = TestRuns.withoutWallTime(a.metricsFile());
+        assertEquals(16, ma.size(), "rows at step 0, every 20 steps, and the last");
+        assertEquals(ma, TestRuns.withoutWallTime(b.metricsFile()));
+        assertEquals(-1, Files.mismatch(a.checkpointFile(300), b.checkpointFile(300)), "checkpoints byte for byte");
+        assertTrue(ma.get(ma.size() - 1).get("train_loss") < ma.get(0).get("train_loss") / 2, "it trained");
 
-    Recipe other = RecipeLoader.load(TestRuns.recipe("tiny-modular.yaml"), List.of("train.steps=300", "seed=8"));
-    RunDir c = Experiment.start(other, runs, Optional.of("c"), List.of());
-    assertNotEquals(ma, TestRuns.withoutWallTime(c.metricsFile()), "another seed gives another run");
-  }
+        Recipe other = RecipeLoader.load(TestRuns.recipe("tiny-modular.yaml"), List.of("train.steps=300", "seed=8"));
+        RunDir c = Experiment.start(other, runs, Optional.of("c"), List.of());
+        assertNotEquals(ma, TestRuns.withoutWallTime(c.metricsFile()), "another seed gives another run");
+    }
 }

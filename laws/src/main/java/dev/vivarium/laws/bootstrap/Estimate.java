@@ -9,9 +9,10 @@ package dev.vivarium.laws.bootstrap;
  * @param interval the bootstrap percentile interval
  */
 public record Estimate(String name, double value, double se, Interval interval) {
-  @Override
-  public String toString() {
-    return String.format("%s = %.6g (SE %.3g, %.0f%% CI %.6g to %.6g)", name, value, se,
-        100 * interval.level(), interval.lo(), interval.hi());
-  }
+    @Override
+    public String toString() {
+        return String.format(
+                "%s = %.6g (SE %.3g, %.0f%% CI %.6g to %.6g)",
+                name, value, se, 100 * interval.level(), interval.lo(), interval.hi());
+    }
 }

@@ -12,29 +12,30 @@ package dev.vivarium.laws.capability;
  */
 public record Sigmoid(double k, double x0, double floor, double ceiling) {
 
-  public Sigmoid {
-    if (!(ceiling > floor)) {
-      throw new IllegalArgumentException("floor = " + floor + ", ceiling = " + ceiling + ": need floor < ceiling");
+    public Sigmoid {
+        if (!(ceiling > floor)) {
+            throw new IllegalArgumentException(
+                    "floor = " + floor + ", ceiling = " + ceiling + ": need floor < ceiling");
+        }
+        if (!Double.isFinite(k) || !Double.isFinite(x0)) {
+            throw new IllegalArgumentException("k = " + k + ", x0 = " + x0 + ": both must be finite");
+        }
     }
-    if (!Double.isFinite(k) || !Double.isFinite(x0)) {
-      throw new IllegalArgumentException("k = " + k + ", x0 = " + x0 + ": both must be finite");
-    }
-  }
 
-  /** The curve's value at {@code x}. */
-  public double value(double x) {
-    return floor + (ceiling - floor) / (1 + Math.exp(-k * (x - x0)));
-  }
+    /** The curve's value at {@code x}. */
+    public double value(double x) {
+        return floor + (ceiling - floor) / (1 + Math.exp(-k * (x - x0)));
+    }
 
-  /** Where the curve crosses {@code threshold}, which must lie strictly between floor and ceiling. */
-  public double crossing(double threshold) {
-    if (!(threshold > floor && threshold < ceiling)) {
-      throw new IllegalArgumentException("threshold = " + threshold + ": must lie strictly between floor "
-          + floor + " and ceiling " + ceiling);
+    /** Where the curve crosses {@code threshold}, which must lie strictly between floor and ceiling. */
+    public double crossing(double threshold) {
+        if (!(threshold > floor && threshold < ceiling)) {
+            throw new IllegalArgumentException("threshold = " + threshold + ": must lie strictly between floor " + floor
+                    + " and ceiling " + ceiling);
+        }
+        if (k == 0) {
+            return Double.NaN;
+        }
+        return x0 + Math.log((threshold - floor) / (ceiling - threshold)) / k;
     }
-    if (k == 0) {
-      return Double.NaN;
-    }
-    return x0 + Math.log((threshold - floor) / (ceiling - threshold)) / k;
-  }
 }

@@ -13,61 +13,61 @@ import java.util.Arrays;
  */
 public record Series(String name, double[] x, double[] values) {
 
-  public Series {
-    x = x.clone();
-    values = values.clone();
-    if (x.length != values.length) {
-      throw new IllegalArgumentException(name + ": " + x.length + " steps but " + values.length + " values");
+    public Series {
+        x = x.clone();
+        values = values.clone();
+        if (x.length != values.length) {
+            throw new IllegalArgumentException(name + ": " + x.length + " steps but " + values.length + " values");
+        }
+        if (x.length == 0) {
+            throw new IllegalArgumentException(name + " is empty");
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(x[i]) || (i > 0 && !(x[i] > x[i - 1]))) {
+                throw new IllegalArgumentException(name + ": step " + x[i] + " at index " + i
+                        + " must be finite and greater than the previous step " + (i > 0 ? x[i - 1] : ""));
+            }
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(
+                        name + " = " + values[i] + " at step " + x[i] + " (index " + i + "): values must be finite");
+            }
+        }
     }
-    if (x.length == 0) {
-      throw new IllegalArgumentException(name + " is empty");
+
+    public int size() {
+        return x.length;
     }
-    for (int i = 0; i < x.length; i++) {
-      if (!Double.isFinite(x[i]) || (i > 0 && !(x[i] > x[i - 1]))) {
-        throw new IllegalArgumentException(name + ": step " + x[i] + " at index " + i
-            + " must be finite and greater than the previous step " + (i > 0 ? x[i - 1] : ""));
-      }
-      if (!Double.isFinite(values[i])) {
-        throw new IllegalArgumentException(name + " = " + values[i] + " at step " + x[i] + " (index " + i
-            + "): values must be finite");
-      }
+
+    public double x(int i) {
+        return x[i];
     }
-  }
 
-  public int size() {
-    return x.length;
-  }
+    public double value(int i) {
+        return values[i];
+    }
 
-  public double x(int i) {
-    return x[i];
-  }
+    @Override
+    public double[] x() {
+        return x.clone();
+    }
 
-  public double value(int i) {
-    return values[i];
-  }
+    @Override
+    public double[] values() {
+        return values.clone();
+    }
 
-  @Override
-  public double[] x() {
-    return x.clone();
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Series s && s.name.equals(name) && Arrays.equals(s.x, x) && Arrays.equals(s.values, values);
+    }
 
-  @Override
-  public double[] values() {
-    return values.clone();
-  }
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(values);
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Series s && s.name.equals(name) && Arrays.equals(s.x, x) && Arrays.equals(s.values, values);
-  }
-
-  @Override
-  public int hashCode() {
-    return name.hashCode() * 31 + Arrays.hashCode(values);
-  }
-
-  @Override
-  public String toString() {
-    return "Series[" + name + ", " + x.length + " points]";
-  }
+    @Override
+    public String toString() {
+        return "Series[" + name + ", " + x.length + " points]";
+    }
 }

@@ -18,140 +18,142 @@ import java.util.List;
  */
 public record Law(String name, List<String> inputs, List<Term> terms) {
 
-  /**
-   * One term {@code C * x^(-p)}, or a constant {@code C} when {@code input} is negative.
-   *
-   * @param coefficient the coefficient's name, e.g. {@code "A"}
-   * @param exponent the exponent's name, e.g. {@code "alpha"}; ignored for a constant
-   * @param input index into the law's inputs, or -1 for a constant term
-   */
-  public record Term(String coefficient, String exponent, int input) {
-    public Term {
-      if (coefficient == null || coefficient.isBlank()) {
-        throw new IllegalArgumentException("coefficient name is blank");
-      }
-      if (input >= 0 && (exponent == null || exponent.isBlank())) {
-        throw new IllegalArgumentException("exponent name is blank for the term " + coefficient);
-      }
+    /**
+     * One term {@code C * x^(-p)}, or a constant {@code C} when {@code input} is negative.
+     *
+     * @param coefficient the coefficient's name, e.g. {@code "A"}
+     * @param exponent the exponent's name, e.g. {@code "alpha"}; ignored for a constant
+     * @param input index into the law's inputs, or -1 for a constant term
+     */
+    public record Term(String coefficient, String exponent, int input) {
+        public Term {
+            if (coefficient == null || coefficient.isBlank()) {
+                throw new IllegalArgumentException("coefficient name is blank");
+            }
+            if (input >= 0 && (exponent == null || exponent.isBlank())) {
+                throw new IllegalArgumentException("exponent name is blank for the term " + coefficient);
+            }
+        }
+
+        /** A constant term (an irreducible loss such as {@code E}). */
+        public static Term constant(String coefficient) {
+            return new Term(coefficient, "", -1);
+        }
+
+        public boolean isConstant() {
+            return input < 0;
+        }
     }
 
-    /** A constant term (an irreducible loss such as {@code E}). */
-    public static Term constant(String coefficient) {
-      return new Term(coefficient, "", -1);
+    public Law {
+        inputs = List.copyOf(inputs);
+        terms = List.copyOf(terms);
+        if (terms.isEmpty()) {
+            throw new IllegalArgumentException("terms is empty: a law needs at least one term");
+        }
+        for (Term t : terms) {
+            if (t.input() >= inputs.size()) {
+                throw new IllegalArgumentException("term " + t.coefficient() + " has input " + t.input()
+                        + ": must be -1 or in [0, " + (inputs.size() - 1) + "]");
+            }
+        }
     }
 
-    public boolean isConstant() {
-      return input < 0;
+    /** Hoffmann et al.'s L(N, D) = E + A / N^alpha + B / D^beta. */
+    public static Law chinchilla() {
+        return new Law(
+                "L(N,D)",
+                List.of("N", "D"),
+                List.of(new Term("A", "alpha", 0), new Term("B", "beta", 1), Term.constant("E")));
     }
-  }
 
-  public Law {
-    inputs = List.copyOf(inputs);
-    terms = List.copyOf(terms);
-    if (terms.isEmpty()) {
-      throw new IllegalArgumentException("terms is empty: a law needs at least one term");
+    /** A saturating power law in one input, e.g. L(C) = E + A / C^alpha. */
+    public static Law saturating(String input) {
+        return new Law("L(" + input + ")", List.of(input), List.of(new Term("A", "alpha", 0), Term.constant("E")));
     }
-    for (Term t : terms) {
-      if (t.input() >= inputs.size()) {
-        throw new IllegalArgumentException("term " + t.coefficient() + " has input " + t.input()
-            + ": must be -1 or in [0, " + (inputs.size() - 1) + "]");
-      }
+
+    /** A plain power law y = A / x^alpha (alpha may come out negative: y grows with x). */
+    public static Law power(String input) {
+        return new Law("y(" + input + ")", List.of(input), List.of(new Term("A", "alpha", 0)));
     }
-  }
 
-  /** Hoffmann et al.'s L(N, D) = E + A / N^alpha + B / D^beta. */
-  public static Law chinchilla() {
-    return new Law("L(N,D)", List.of("N", "D"),
-        List.of(new Term("A", "alpha", 0), new Term("B", "beta", 1), Term.constant("E")));
-  }
-
-  /** A saturating power law in one input, e.g. L(C) = E + A / C^alpha. */
-  public static Law saturating(String input) {
-    return new Law("L(" + input + ")", List.of(input), List.of(new Term("A", "alpha", 0), Term.constant("E")));
-  }
-
-  /** A plain power law y = A / x^alpha (alpha may come out negative: y grows with x). */
-  public static Law power(String input) {
-    return new Law("y(" + input + ")", List.of(input), List.of(new Term("A", "alpha", 0)));
-  }
-
-  /** The number of fitted parameters. */
-  public int parameterCount() {
-    return terms.size() + exponentCount();
-  }
-
-  private int exponentCount() {
-    return (int) terms.stream().filter(t -> !t.isConstant()).count();
-  }
-
-  /** The parameter names in natural units ({@code A, B, E, alpha, beta} for Chinchilla), in theta order. */
-  public List<String> parameterNames() {
-    List<String> names = new ArrayList<>();
-    terms.forEach(t -> names.add(t.coefficient()));
-    terms.stream().filter(t -> !t.isConstant()).forEach(t -> names.add(t.exponent()));
-    return names;
-  }
-
-  /** Converts theta (log-coefficients, exponents) to natural parameters (coefficients, exponents). */
-  public double[] natural(double[] theta) {
-    checkLength(theta);
-    double[] out = theta.clone();
-    for (int k = 0; k < terms.size(); k++) {
-      out[k] = Math.exp(theta[k]);
+    /** The number of fitted parameters. */
+    public int parameterCount() {
+        return terms.size() + exponentCount();
     }
-    return out;
-  }
 
-  /** Converts natural parameters back to theta; every coefficient must be positive. */
-  public double[] theta(double[] natural) {
-    checkLength(natural);
-    double[] out = natural.clone();
-    for (int k = 0; k < terms.size(); k++) {
-      if (!(natural[k] > 0)) {
-        throw new IllegalArgumentException(terms.get(k).coefficient() + " = " + natural[k] + ": must be > 0");
-      }
-      out[k] = Math.log(natural[k]);
+    private int exponentCount() {
+        return (int) terms.stream().filter(t -> !t.isConstant()).count();
     }
-    return out;
-  }
 
-  /** {@code log y} at the given log-inputs. */
-  public double logPredict(double[] theta, double[] logX) {
-    checkLength(theta);
-    double max = Double.NEGATIVE_INFINITY;
-    double[] t = new double[terms.size()];
-    int p = terms.size();
-    for (int k = 0; k < terms.size(); k++) {
-      Term term = terms.get(k);
-      t[k] = term.isConstant() ? theta[k] : theta[k] - theta[p++] * logX[term.input()];
-      max = Math.max(max, t[k]);
+    /** The parameter names in natural units ({@code A, B, E, alpha, beta} for Chinchilla), in theta order. */
+    public List<String> parameterNames() {
+        List<String> names = new ArrayList<>();
+        terms.forEach(t -> names.add(t.coefficient()));
+        terms.stream().filter(t -> !t.isConstant()).forEach(t -> names.add(t.exponent()));
+        return names;
     }
-    double sum = 0;
-    for (double tk : t) {
-      sum += Math.exp(tk - max);
-    }
-    return max + Math.log(sum);
-  }
 
-  /** {@code y} at the given inputs (natural units, each {@code > 0}). */
-  public double predict(double[] theta, double... x) {
-    if (x.length != inputs.size()) {
-      throw new IllegalArgumentException("got " + x.length + " inputs, law " + name + " takes " + inputs);
+    /** Converts theta (log-coefficients, exponents) to natural parameters (coefficients, exponents). */
+    public double[] natural(double[] theta) {
+        checkLength(theta);
+        double[] out = theta.clone();
+        for (int k = 0; k < terms.size(); k++) {
+            out[k] = Math.exp(theta[k]);
+        }
+        return out;
     }
-    double[] logX = new double[x.length];
-    for (int j = 0; j < x.length; j++) {
-      if (!(x[j] > 0)) {
-        throw new IllegalArgumentException(inputs.get(j) + " = " + x[j] + ": must be > 0");
-      }
-      logX[j] = Math.log(x[j]);
-    }
-    return Math.exp(logPredict(theta, logX));
-  }
 
-  private void checkLength(double[] v) {
-    if (v.length != parameterCount()) {
-      throw new IllegalArgumentException("parameter vector has length " + v.length + ", law " + name
-          + " has " + parameterCount() + " parameters " + parameterNames());
+    /** Converts natural parameters back to theta; every coefficient must be positive. */
+    public double[] theta(double[] natural) {
+        checkLength(natural);
+        double[] out = natural.clone();
+        for (int k = 0; k < terms.size(); k++) {
+            if (!(natural[k] > 0)) {
+                throw new IllegalArgumentException(terms.get(k).coefficient() + " = " + natural[k] + ": must be > 0");
+            }
+            out[k] = Math.log(natural[k]);
+        }
+        return out;
     }
-  }
+
+    /** {@code log y} at the given log-inputs. */
+    public double logPredict(double[] theta, double[] logX) {
+        checkLength(theta);
+        double max = Double.NEGATIVE_INFINITY;
+        double[] t = new double[terms.size()];
+        int p = terms.size();
+        for (int k = 0; k < terms.size(); k++) {
+            Term term = terms.get(k);
+            t[k] = term.isConstant() ? theta[k] : theta[k] - theta[p++] * logX[term.input()];
+            max = Math.max(max, t[k]);
+        }
+        double sum = 0;
+        for (double tk : t) {
+            sum += Math.exp(tk - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** {@code y} at the given inputs (natural units, each {@code > 0}). */
+    public double predict(double[] theta, double... x) {
+        if (x.length != inputs.size()) {
+            throw new IllegalArgumentException("got " + x.length + " inputs, law " + name + " takes " + inputs);
+        }
+        double[] logX = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            if (!(x[j] > 0)) {
+                throw new IllegalArgumentException(inputs.get(j) + " = " + x[j] + ": must be > 0");
+            }
+            logX[j] = Math.log(x[j]);
+        }
+        return Math.exp(logPredict(theta, logX));
+    }
+
+    private void checkLength(double[] v) {
+        if (v.length != parameterCount()) {
+            throw new IllegalArgumentException("parameter vector has length " + v.length + ", law " + name + " has "
+                    + parameterCount() + " parameters " + parameterNames());
+        }
+    }
 }

@@ -8,61 +8,61 @@ import dev.vivarium.laws.optim.DifferentiableFunction;
  * be a count per point instead of a copied data set.
  */
 final class LawObjective implements DifferentiableFunction {
-  private final int terms;
-  private final int[] inputOf; // [term] -> input index or -1
-  private final int[] exponentOf; // [term] -> index in theta of the exponent, or -1
-  private final double[][] logX;
-  private final double[] logY;
-  private final int[] weights;
-  private final ResidualLoss loss;
+    private final int terms;
+    private final int[] inputOf; // [term] -> input index or -1
+    private final int[] exponentOf; // [term] -> index in theta of the exponent, or -1
+    private final double[][] logX;
+    private final double[] logY;
+    private final int[] weights;
+    private final ResidualLoss loss;
 
-  LawObjective(Law law, LawData data, ResidualLoss loss, int[] weights) {
-    this.terms = law.terms().size();
-    this.inputOf = new int[terms];
-    this.exponentOf = new int[terms];
-    int p = terms;
-    for (int k = 0; k < terms; k++) {
-      Law.Term t = law.terms().get(k);
-      inputOf[k] = t.input();
-      exponentOf[k] = t.isConstant() ? -1 : p++;
-    }
-    this.logX = data.logXColumns();
-    this.logY = data.logYColumn();
-    this.weights = weights;
-    this.loss = loss;
-  }
-
-  @Override
-  public double valueAndGradient(double[] theta, double[] gradient) {
-    java.util.Arrays.fill(gradient, 0);
-    double[] t = new double[terms];
-    double total = 0;
-    for (int i = 0; i < logY.length; i++) {
-      int w = weights == null ? 1 : weights[i];
-      if (w == 0) {
-        continue;
-      }
-      double max = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < terms; k++) {
-        t[k] = inputOf[k] < 0 ? theta[k] : theta[k] - theta[exponentOf[k]] * logX[inputOf[k]][i];
-        max = Math.max(max, t[k]);
-      }
-      double sum = 0;
-      for (int k = 0; k < terms; k++) {
-        t[k] = Math.exp(t[k] - max);
-        sum += t[k];
-      }
-      double r = max + Math.log(sum) - logY[i];
-      total += w * loss.value(r);
-      double dr = w * loss.derivative(r) / sum;
-      for (int k = 0; k < terms; k++) {
-        double g = dr * t[k]; // d loss / d t_k = loss'(r) * softmax_k
-        gradient[k] += g;
-        if (inputOf[k] >= 0) {
-          gradient[exponentOf[k]] -= g * logX[inputOf[k]][i];
+    LawObjective(Law law, LawData data, ResidualLoss loss, int[] weights) {
+        this.terms = law.terms().size();
+        this.inputOf = new int[terms];
+        this.exponentOf = new int[terms];
+        int p = terms;
+        for (int k = 0; k < terms; k++) {
+            Law.Term t = law.terms().get(k);
+            inputOf[k] = t.input();
+            exponentOf[k] = t.isConstant() ? -1 : p++;
         }
-      }
+        this.logX = data.logXColumns();
+        this.logY = data.logYColumn();
+        this.weights = weights;
+        this.loss = loss;
     }
-    return total;
-  }
+
+    @Override
+    public double valueAndGradient(double[] theta, double[] gradient) {
+        java.util.Arrays.fill(gradient, 0);
+        double[] t = new double[terms];
+        double total = 0;
+        for (int i = 0; i < logY.length; i++) {
+            int w = weights == null ? 1 : weights[i];
+            if (w == 0) {
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < terms; k++) {
+                t[k] = inputOf[k] < 0 ? theta[k] : theta[k] - theta[exponentOf[k]] * logX[inputOf[k]][i];
+                max = Math.max(max, t[k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < terms; k++) {
+                t[k] = Math.exp(t[k] - max);
+                sum += t[k];
+            }
+            double r = max + Math.log(sum) - logY[i];
+            total += w * loss.value(r);
+            double dr = w * loss.derivative(r) / sum;
+            for (int k = 0; k < terms; k++) {
+                double g = dr * t[k]; // d loss / d t_k = loss'(r) * softmax_k
+                gradient[k] += g;
+                if (inputOf[k] >= 0) {
+                    gradient[exponentOf[k]] -= g * logX[inputOf[k]][i];
+                }
+            }
+        }
+        return total;
+    }
 }

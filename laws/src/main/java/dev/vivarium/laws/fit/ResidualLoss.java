@@ -8,26 +8,26 @@ package dev.vivarium.laws.fit;
  */
 public record ResidualLoss(double delta) {
 
-  /** Hoffmann et al.'s choice for Approach 3: Huber with delta = 1e-3. */
-  public static final ResidualLoss HOFFMANN = new ResidualLoss(1e-3);
+    /** Hoffmann et al.'s choice for Approach 3: Huber with delta = 1e-3. */
+    public static final ResidualLoss HOFFMANN = new ResidualLoss(1e-3);
 
-  /** Plain least squares in log space: {@code r^2 / 2}. */
-  public static final ResidualLoss SQUARED = new ResidualLoss(Double.POSITIVE_INFINITY);
+    /** Plain least squares in log space: {@code r^2 / 2}. */
+    public static final ResidualLoss SQUARED = new ResidualLoss(Double.POSITIVE_INFINITY);
 
-  public ResidualLoss {
-    if (!(delta > 0)) {
-      throw new IllegalArgumentException("delta = " + delta + ": must be > 0 (or +Infinity for squared loss)");
+    public ResidualLoss {
+        if (!(delta > 0)) {
+            throw new IllegalArgumentException("delta = " + delta + ": must be > 0 (or +Infinity for squared loss)");
+        }
     }
-  }
 
-  /** The loss at residual {@code r} (scipy.special.huber(delta, r)). */
-  public double value(double r) {
-    double abs = Math.abs(r);
-    return abs <= delta ? 0.5 * r * r : delta * (abs - 0.5 * delta);
-  }
+    /** The loss at residual {@code r} (scipy.special.huber(delta, r)). */
+    public double value(double r) {
+        double abs = Math.abs(r);
+        return abs <= delta ? 0.5 * r * r : delta * (abs - 0.5 * delta);
+    }
 
-  /** The derivative of the loss at {@code r}. */
-  public double derivative(double r) {
-    return Math.abs(r) <= delta ? r : Math.copySign(delta, r);
-  }
+    /** The derivative of the loss at {@code r}. */
+    public double derivative(double r) {
+        return Math.abs(r) <= delta ? r : Math.copySign(delta, r);
+    }
 }

@@ -12,10 +12,11 @@ import java.util.List;
  * @param resolvedAt when it was resolved
  */
 public record Resolution(String predictionId, double value, List<String> runs, Instant resolvedAt) {
-  public Resolution {
-    runs = List.copyOf(runs);
-    if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException("value = " + value + " for prediction " + predictionId + ": must be finite");
+    public Resolution {
+        runs = List.copyOf(runs);
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(
+                    "value = " + value + " for prediction " + predictionId + ": must be finite");
+        }
     }
-  }
 }

@@ -16,29 +16,33 @@ import java.util.regex.Pattern;
  */
 public record Target(String recipe, Map<String, String> config, String quantity, Reduction reduction) {
 
-  /** Detector outputs a target may name, computed from the runs' {@code train_acc} and {@code test_acc}. */
-  public static final Set<String> DETECTOR_OUTPUTS = Set.of("grok_step", "memorisation_step", "grok_delay",
-      "grokked");
+    /** Detector outputs a target may name, computed from the runs' {@code train_acc} and {@code test_acc}. */
+    public static final Set<String> DETECTOR_OUTPUTS =
+            Set.of("grok_step", "memorisation_step", "grok_delay", "grokked");
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-/]*");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-/]*");
 
-  /** How a metric's series becomes one number. */
-  public enum Reduction { FINAL, MIN, MAX }
-
-  public Target {
-    if (recipe == null || !NAME.matcher(recipe).matches()) {
-      throw new IllegalArgumentException("recipe = '" + recipe + "': must be a name (letters, digits, _ . - /)");
+    /** How a metric's series becomes one number. */
+    public enum Reduction {
+        FINAL,
+        MIN,
+        MAX
     }
-    if (quantity == null || !NAME.matcher(quantity).matches()) {
-      throw new IllegalArgumentException("quantity = '" + quantity + "': must be a metric name or one of "
-          + new TreeMap<>(Map.of("detector outputs", DETECTOR_OUTPUTS)));
-    }
-    config = Map.copyOf(config == null ? Map.of() : config);
-    reduction = reduction == null ? Reduction.FINAL : reduction;
-  }
 
-  /** Whether the quantity is a detector's output rather than a logged metric. */
-  public boolean isDetectorOutput() {
-    return DETECTOR_OUTPUTS.contains(quantity);
-  }
+    public Target {
+        if (recipe == null || !NAME.matcher(recipe).matches()) {
+            throw new IllegalArgumentException("recipe = '" + recipe + "': must be a name (letters, digits, _ . - /)");
+        }
+        if (quantity == null || !NAME.matcher(quantity).matches()) {
+            throw new IllegalArgumentException("quantity = '" + quantity + "': must be a metric name or one of "
+                    + new TreeMap<>(Map.of("detector outputs", DETECTOR_OUTPUTS)));
+        }
+        config = Map.copyOf(config == null ? Map.of() : config);
+        reduction = reduction == null ? Reduction.FINAL : reduction;
+    }
+
+    /** Whether the quantity is a detector's output rather than a logged metric. */
+    public boolean isDetectorOutput() {
+        return DETECTOR_OUTPUTS.contains(quantity);
+    }
 }

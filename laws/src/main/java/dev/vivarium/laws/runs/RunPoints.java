@@ -17,66 +17,78 @@ import java.util.Map;
  */
 public record RunPoints(List<String> runs, double[] x, double[] y) {
 
-  /** How a metric's log becomes one number. */
-  public enum Reduction { FINAL, MIN, MAX }
-
-  public RunPoints {
-    runs = List.copyOf(runs);
-    x = x.clone();
-    y = y.clone();
-  }
-
-  /** Collects the points; no matching finished run, or a missing quantity or metric, is a clear error. */
-  public static RunPoints collect(RunSource source, String recipe, Map<String, String> config, String xName,
-      String metric, Reduction reduction) {
-    List<String> ids = new ArrayList<>();
-    List<double[]> points = new ArrayList<>();
-    for (RunRecord r : source.runs()) {
-      if (!r.finished() || !(recipe == null || r.recipe().equals(recipe)) || !matches(r.config(), config)) {
-        continue;
-      }
-      double[] v = r.series(metric).values();
-      double y = switch (reduction) {
-        case FINAL -> v[v.length - 1];
-        case MIN -> Arrays.stream(v).min().orElseThrow();
-        case MAX -> Arrays.stream(v).max().orElseThrow();
-      };
-      ids.add(r.id());
-      points.add(new double[] {r.quantity(xName), y});
+    /** How a metric's log becomes one number. */
+    public enum Reduction {
+        FINAL,
+        MIN,
+        MAX
     }
-    if (points.isEmpty()) {
-      throw new IllegalArgumentException("no finished run" + (recipe == null ? "" : " of recipe '" + recipe + "'")
-          + " has config " + config + ": nothing to fit");
-    }
-    return new RunPoints(ids, points.stream().mapToDouble(p -> p[0]).toArray(),
-        points.stream().mapToDouble(p -> p[1]).toArray());
-  }
 
-  /** Parses {@code final}, {@code min} or {@code max}. */
-  public static Reduction reduction(String name) {
-    try {
-      return Reduction.valueOf(name.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("reduction = '" + name + "': must be final, min or max");
+    public RunPoints {
+        runs = List.copyOf(runs);
+        x = x.clone();
+        y = y.clone();
     }
-  }
 
-  private static boolean matches(Map<String, String> config, Map<String, String> wanted) {
-    for (Map.Entry<String, String> e : wanted.entrySet()) {
-      String have = config.get(e.getKey());
-      if (have == null) {
-        return false;
-      }
-      if (!have.equals(e.getValue())) {
-        try {
-          if (Double.parseDouble(have) != Double.parseDouble(e.getValue())) {
-            return false;
-          }
-        } catch (NumberFormatException ex) {
-          return false;
+    /** Collects the points; no matching finished run, or a missing quantity or metric, is a clear error. */
+    public static RunPoints collect(
+            RunSource source,
+            String recipe,
+            Map<String, String> config,
+            String xName,
+            String metric,
+            Reduction reduction) {
+        List<String> ids = new ArrayList<>();
+        List<double[]> points = new ArrayList<>();
+        for (RunRecord r : source.runs()) {
+            if (!r.finished() || !(recipe == null || r.recipe().equals(recipe)) || !matches(r.config(), config)) {
+                continue;
+            }
+            double[] v = r.series(metric).values();
+            double y =
+                    switch (reduction) {
+                        case FINAL -> v[v.length - 1];
+                        case MIN -> Arrays.stream(v).min().orElseThrow();
+                        case MAX -> Arrays.stream(v).max().orElseThrow();
+                    };
+            ids.add(r.id());
+            points.add(new double[] {r.quantity(xName), y});
         }
-      }
+        if (points.isEmpty()) {
+            throw new IllegalArgumentException("no finished run" + (recipe == null ? "" : " of recipe '" + recipe + "'")
+                    + " has config " + config + ": nothing to fit");
+        }
+        return new RunPoints(
+                ids,
+                points.stream().mapToDouble(p -> p[0]).toArray(),
+                points.stream().mapToDouble(p -> p[1]).toArray());
     }
-    return true;
-  }
+
+    /** Parses {@code final}, {@code min} or {@code max}. */
+    public static Reduction reduction(String name) {
+        try {
+            return Reduction.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("reduction = '" + name + "': must be final, min or max");
+        }
+    }
+
+    private static boolean matches(Map<String, String> config, Map<String, String> wanted) {
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            String have = config.get(e.getKey());
+            if (have == null) {
+                return false;
+            }
+            if (!have.equals(e.getValue())) {
+                try {
+                    if (Double.parseDouble(have) != Double.parseDouble(e.getValue())) {
+                        return false;
+                    }
+                } catch (NumberFormatException ex) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
 }

@@ -5,6 +5,6 @@ import java.util.List;
 /** Where runs come from: a runs directory, or a fixed list in tests. */
 @FunctionalInterface
 public interface RunSource {
-  /** Every run, finished or not. */
-  List<RunRecord> runs();
+    /** Every run, finished or not. */
+    List<RunRecord> runs();
 }

@@ -17,29 +17,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StoreRunSourceTest {
 
-  @Test
-  void readsRecipeStateFlattenedConfigAndMetrics(@TempDir Path runs) throws Exception {
-    RunDir run = RunDir.create(runs.resolve("run-1"));
-    run.writeConfig("recipe: modular-addition\nmodel:\n  d_model: 128\n  n_heads: 4\ntrain:\n  weight_decay: 1.0\n"
-        + "parameters: 200000\ntokens: 1.0e6\n");
-    RunStatus s = RunStatus.startingNow("modular-addition", 100).withState(RunState.COMPLETED, Optional.empty());
-    run.writeStatus(s);
-    try (MetricLog log = new MetricLog(run.metricsFile())) {
-      log.append(Map.of("step", 0, "train_loss", 4.0, "test_acc", 0.01));
-      log.append(Map.of("step", 100, "train_loss", 0.5, "test_acc", 0.99));
+    @Test
+    void readsRecipeStateFlattenedConfigAndMetrics(@TempDir Path runs) throws Exception {
+        RunDir run = RunDir.create(runs.resolve("run-1"));
+        run.writeConfig("recipe: modular-addition\nmodel:\n  d_model: 128\n  n_heads: 4\ntrain:\n  weight_decay: 1.0\n"
+                + "parameters: 200000\ntokens: 1.0e6\n");
+        RunStatus s = RunStatus.startingNow("modular-addition", 100).withState(RunState.COMPLETED, Optional.empty());
+        run.writeStatus(s);
+        try (MetricLog log = new MetricLog(run.metricsFile())) {
+            log.append(Map.of("step", 0, "train_loss", 4.0, "test_acc", 0.01));
+            log.append(Map.of("step", 100, "train_loss", 0.5, "test_acc", 0.99));
+        }
+        List<RunRecord> all = new StoreRunSource(runs).runs();
+        assertEquals(1, all.size());
+        RunRecord r = all.get(0);
+        assertEquals("run-1", r.id());
+        assertEquals("modular-addition", r.recipe());
+        assertTrue(r.finished());
+        assertEquals("128", r.config().get("model.d_model"));
+        assertEquals(128, r.quantity("model.d_model"));
+        assertEquals(6 * 200000 * 1.0e6, r.quantity("flops"));
+        assertEquals(0.99, r.quantity("test_acc"));
+        assertEquals(
+                List.of(0.0, 100.0),
+                java.util.Arrays.stream(r.series("train_loss").x()).boxed().toList());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.quantity("width"));
+        assertTrue(e.getMessage().startsWith("run run-1 has no config value or metric 'width'"), e.getMessage());
     }
-    List<RunRecord> all = new StoreRunSource(runs).runs();
-    assertEquals(1, all.size());
-    RunRecord r = all.get(0);
-    assertEquals("run-1", r.id());
-    assertEquals("modular-addition", r.recipe());
-    assertTrue(r.finished());
-    assertEquals("128", r.config().get("model.d_model"));
-    assertEquals(128, r.quantity("model.d_model"));
-    assertEquals(6 * 200000 * 1.0e6, r.quantity("flops"));
-    assertEquals(0.99, r.quantity("test_acc"));
-    assertEquals(List.of(0.0, 100.0), java.util.Arrays.stream(r.series("train_loss").x()).boxed().toList());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.quantity("width"));
-    assertTrue(e.getMessage().startsWith("run run-1 has no config value or metric 'width'"), e.getMessage());
-  }
 }

@@ -19,26 +19,26 @@ import java.util.OptionalInt;
  */
 public record HookAxes(OptionalInt pos, OptionalInt head, OptionalInt neuron) {
 
-  /** The axes of the activation at {@code name} with {@code rank} axes. */
-  public static HookAxes of(String name, int rank) {
-    if (rank == 2) {
-      return new HookAxes(OptionalInt.empty(), OptionalInt.empty(), OptionalInt.of(1));
+    /** The axes of the activation at {@code name} with {@code rank} axes. */
+    public static HookAxes of(String name, int rank) {
+        if (rank == 2) {
+            return new HookAxes(OptionalInt.empty(), OptionalInt.empty(), OptionalInt.of(1));
+        }
+        if (name.endsWith("attn.hook_attn_scores") || name.endsWith("attn.hook_pattern")) {
+            check(name, rank, 4);
+            return new HookAxes(OptionalInt.of(2), OptionalInt.of(1), OptionalInt.empty());
+        }
+        if (name.matches(".*attn\\.hook_[qkvz]")) {
+            check(name, rank, 4);
+            return new HookAxes(OptionalInt.of(1), OptionalInt.of(2), OptionalInt.of(3));
+        }
+        check(name, rank, 3);
+        return new HookAxes(OptionalInt.of(1), OptionalInt.empty(), OptionalInt.of(2));
     }
-    if (name.endsWith("attn.hook_attn_scores") || name.endsWith("attn.hook_pattern")) {
-      check(name, rank, 4);
-      return new HookAxes(OptionalInt.of(2), OptionalInt.of(1), OptionalInt.empty());
-    }
-    if (name.matches(".*attn\\.hook_[qkvz]")) {
-      check(name, rank, 4);
-      return new HookAxes(OptionalInt.of(1), OptionalInt.of(2), OptionalInt.of(3));
-    }
-    check(name, rank, 3);
-    return new HookAxes(OptionalInt.of(1), OptionalInt.empty(), OptionalInt.of(2));
-  }
 
-  private static void check(String name, int rank, int want) {
-    if (rank != want) {
-      throw new IllegalArgumentException("activation at " + name + " has " + rank + " axes, expected " + want);
+    private static void check(String name, int rank, int want) {
+        if (rank != want) {
+            throw new IllegalArgumentException("activation at " + name + " has " + rank + " axes, expected " + want);
+        }
     }
-  }
 }

@@ -10,25 +10,25 @@ import dev.vivarium.lens.cache.Selection;
  * @param setter how the clean activation enters the corrupted run
  */
 public record PatchSite(String hook, Selection selection, PatchSetter setter) {
-  public PatchSite {
-    if (hook == null || hook.isBlank()) {
-      throw new IllegalArgumentException("hook: required");
+    public PatchSite {
+        if (hook == null || hook.isBlank()) {
+            throw new IllegalArgumentException("hook: required");
+        }
+        if (selection == null) {
+            selection = Selection.ALL;
+        }
+        if (setter == null) {
+            setter = PatchSetter.COPY;
+        }
     }
-    if (selection == null) {
-      selection = Selection.ALL;
-    }
-    if (setter == null) {
-      setter = PatchSetter.COPY;
-    }
-  }
 
-  /** A site patched by copying the clean values. */
-  public static PatchSite of(String hook, Selection selection) {
-    return new PatchSite(hook, selection, PatchSetter.COPY);
-  }
+    /** A site patched by copying the clean values. */
+    public static PatchSite of(String hook, Selection selection) {
+        return new PatchSite(hook, selection, PatchSetter.COPY);
+    }
 
-  /** {@code hook[selection]}, e.g. {@code blocks.0.hook_resid_pre[pos=2]}. */
-  public String label() {
-    return hook + "[" + selection.label() + "]";
-  }
+    /** {@code hook[selection]}, e.g. {@code blocks.0.hook_resid_pre[pos=2]}. */
+    public String label() {
+        return hook + "[" + selection.label() + "]";
+    }
 }

@@ -22,51 +22,57 @@ import java.util.OptionalLong;
  * starts to work ({@link #restrictedFalls}); Nanda et al. see it fall well before the test loss.
  * Checkpoints are log-spaced, so each boundary is known only to within the spacing around it.
  */
-public record Phases(OptionalLong memorised, OptionalLong circuitFormationStarts, OptionalLong cleanupStarts,
-    OptionalLong cleanupEnds, OptionalLong restrictedFalls, OptionalLong testFalls) {
+public record Phases(
+        OptionalLong memorised,
+        OptionalLong circuitFormationStarts,
+        OptionalLong cleanupStarts,
+        OptionalLong cleanupEnds,
+        OptionalLong restrictedFalls,
+        OptionalLong testFalls) {
 
-  public static Phases readOff(List<ProgressRow> rows) {
-    OptionalLong memorised = OptionalLong.empty();
-    for (ProgressRow r : rows) {
-      if (r.trainAccuracy() >= 0.999) {
-        memorised = OptionalLong.of(r.step());
-        break;
-      }
+    public static Phases readOff(List<ProgressRow> rows) {
+        OptionalLong memorised = OptionalLong.empty();
+        for (ProgressRow r : rows) {
+            if (r.trainAccuracy() >= 0.999) {
+                memorised = OptionalLong.of(r.step());
+                break;
+            }
+        }
+        double[] test = rows.stream().mapToDouble(ProgressRow::testLoss).toArray();
+        double[] restricted =
+                rows.stream().mapToDouble(ProgressRow::restrictedLoss).toArray();
+        OptionalLong start = fallen(rows, test, 0.1);
+        OptionalLong circuit = OptionalLong.empty();
+        double lowest = Double.POSITIVE_INFINITY;
+        for (ProgressRow r : rows) {
+            if (start.isPresent() && r.step() >= start.getAsLong()) {
+                break;
+            }
+            if (memorised.isPresent() && r.step() >= memorised.getAsLong() && r.excludedLoss() < lowest) {
+                lowest = r.excludedLoss();
+                circuit = OptionalLong.of(r.step());
+            }
+        }
+        return new Phases(memorised, circuit, start, fallen(rows, test, 0.9), fallen(rows, restricted, 0.1), start);
     }
-    double[] test = rows.stream().mapToDouble(ProgressRow::testLoss).toArray();
-    double[] restricted = rows.stream().mapToDouble(ProgressRow::restrictedLoss).toArray();
-    OptionalLong start = fallen(rows, test, 0.1);
-    OptionalLong circuit = OptionalLong.empty();
-    double lowest = Double.POSITIVE_INFINITY;
-    for (ProgressRow r : rows) {
-      if (start.isPresent() && r.step() >= start.getAsLong()) {
-        break;
-      }
-      if (memorised.isPresent() && r.step() >= memorised.getAsLong() && r.excludedLoss() < lowest) {
-        lowest = r.excludedLoss();
-        circuit = OptionalLong.of(r.step());
-      }
-    }
-    return new Phases(memorised, circuit, start, fallen(rows, test, 0.9), fallen(rows, restricted, 0.1), start);
-  }
 
-  /** First step after the peak of {@code v} where log v has fallen {@code share} of the way to its end. */
-  static OptionalLong fallen(List<ProgressRow> rows, double[] v, double share) {
-    int peak = 0;
-    for (int i = 1; i < v.length; i++) {
-      peak = v[i] > v[peak] ? i : peak;
+    /** First step after the peak of {@code v} where log v has fallen {@code share} of the way to its end. */
+    static OptionalLong fallen(List<ProgressRow> rows, double[] v, double share) {
+        int peak = 0;
+        for (int i = 1; i < v.length; i++) {
+            peak = v[i] > v[peak] ? i : peak;
+        }
+        double top = Math.log(v[peak]);
+        double end = Math.log(v[v.length - 1]);
+        if (!(top > end)) {
+            return OptionalLong.empty();
+        }
+        double level = top - share * (top - end);
+        for (int i = peak; i < v.length; i++) {
+            if (Math.log(v[i]) <= level) {
+                return OptionalLong.of(rows.get(i).step());
+            }
+        }
+        return OptionalLong.empty();
     }
-    double top = Math.log(v[peak]);
-    double end = Math.log(v[v.length - 1]);
-    if (!(top > end)) {
-      return OptionalLong.empty();
-    }
-    double level = top - share * (top - end);
-    for (int i = peak; i < v.length; i++) {
-      if (Math.log(v[i]) <= level) {
-        return OptionalLong.of(rows.get(i).step());
-      }
-    }
-    return OptionalLong.empty();
-  }
 }

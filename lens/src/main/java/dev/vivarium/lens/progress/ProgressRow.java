@@ -9,17 +9,38 @@ package dev.vivarium.lens.progress;
  * @param giniNeuronLogit Gini coefficient of the neuron-logit map's Fourier-component norms
  * @param weightNorm L2 norm of all trained parameters
  */
-public record ProgressRow(long step, double trainLoss, double testLoss, double trainAccuracy, double testAccuracy,
-    double restrictedLoss, double excludedLoss, double giniEmbed, double giniNeuronLogit, double weightNorm) {
+public record ProgressRow(
+        long step,
+        double trainLoss,
+        double testLoss,
+        double trainAccuracy,
+        double testAccuracy,
+        double restrictedLoss,
+        double excludedLoss,
+        double giniEmbed,
+        double giniNeuronLogit,
+        double weightNorm) {
 
-  /** The CSV header matching {@link #csv}. */
-  public static String header() {
-    return "step,train_loss,test_loss,train_acc,test_acc,restricted_loss,excluded_loss,gini_embed,gini_neuron_logit,weight_norm";
-  }
+    /** The CSV header matching {@link #csv}. */
+    public static String header() {
+        return "step,train_loss,test_loss,train_acc,test_acc,restricted_loss,excluded_loss,gini_embed,gini_neuron_logit,weight_norm";
+    }
 
-  public String csv() {
-    return step + "," + String.join(",", java.util.stream.DoubleStream.of(trainLoss, testLoss, trainAccuracy,
-        testAccuracy, restrictedLoss, excludedLoss, giniEmbed, giniNeuronLogit, weightNorm)
-        .mapToObj(v -> String.format(java.util.Locale.ROOT, "%.9g", v)).toList());
-  }
+    public String csv() {
+        return step + ","
+                + String.join(
+                        ",",
+                        java.util.stream.DoubleStream.of(
+                                        trainLoss,
+                                        testLoss,
+                                        trainAccuracy,
+                                        testAccuracy,
+                                        restrictedLoss,
+                                        excludedLoss,
+                                        giniEmbed,
+                                        giniNeuronLogit,
+                                        weightNorm)
+                                .mapToObj(v -> String.format(java.util.Locale.ROOT, "%.9g", v))
+                                .toList());
+    }
 }

@@ -19,89 +19,91 @@ import java.util.Optional;
  * random state are untouched. A failing analysis is reported and skipped; training goes on.
  */
 public final class LensListener implements RunListener {
-  private final List<Analysis> analyses;
-  private final PrintStream log;
-  private RunDir run;
-  private LensRun lens;
+    private final List<Analysis> analyses;
+    private final PrintStream log;
+    private RunDir run;
+    private LensRun lens;
 
-  private LensListener(List<Analysis> analyses, PrintStream log) {
-    this.analyses = analyses;
-    this.log = log;
-  }
+    private LensListener(List<Analysis> analyses, PrintStream log) {
+        this.analyses = analyses;
+        this.log = log;
+    }
 
-  /** The listener for a recipe's {@code lens:} block, if it names any analysis; bad names fail here. */
-  public static Optional<LensListener> forRecipe(Recipe recipe, PrintStream log) {
-    RunAnalyses.validate(recipe.lens());
-    return recipe.lens().filter(l -> !l.isEmpty()).map(l -> new LensListener(Analysis.parseAll(l), log));
-  }
+    /** The listener for a recipe's {@code lens:} block, if it names any analysis; bad names fail here. */
+    public static Optional<LensListener> forRecipe(Recipe recipe, PrintStream log) {
+        RunAnalyses.validate(recipe.lens());
+        return recipe.lens().filter(l -> !l.isEmpty()).map(l -> new LensListener(Analysis.parseAll(l), log));
+    }
 
-  @Override
-  public void onRun(RunDir run) {
-    this.run = run;
-  }
+    @Override
+    public void onRun(RunDir run) {
+        this.run = run;
+    }
 
-  @Override
-  public void onStart(Trainer trainer, long step) {
-    atCheckpoint(step);
-  }
+    @Override
+    public void onStart(Trainer trainer, long step) {
+        atCheckpoint(step);
+    }
 
-  @Override
-  public void onStep(Trainer trainer, long step) {
-    atCheckpoint(step);
-  }
+    @Override
+    public void onStep(Trainer trainer, long step) {
+        atCheckpoint(step);
+    }
 
-  @Override
-  public void onEnd(Trainer trainer, long step) {
-    try {
-      atCheckpoint(step);
-      if (!trainer.stopRequested()) {
-        for (Analysis a : analyses) {
-          if (!a.perCheckpoint()) {
-            attempt(a, step, () -> ProgressTable.run(lens(), log));
-          }
+    @Override
+    public void onEnd(Trainer trainer, long step) {
+        try {
+            atCheckpoint(step);
+            if (!trainer.stopRequested()) {
+                for (Analysis a : analyses) {
+                    if (!a.perCheckpoint()) {
+                        attempt(a, step, () -> ProgressTable.run(lens(), log));
+                    }
+                }
+            }
+        } finally {
+            if (lens != null) {
+                lens.close();
+                lens = null;
+            }
         }
-      }
-    } finally {
-      if (lens != null) {
-        lens.close();
-        lens = null;
-      }
     }
-  }
 
-  /** Analyses {@code step} if it has a checkpoint that has not been analysed yet. */
-  private void atCheckpoint(long step) {
-    if (run == null) {
-      throw new IllegalStateException("LensListener needs its run: attach it through Experiment.start or resume");
+    /** Analyses {@code step} if it has a checkpoint that has not been analysed yet. */
+    private void atCheckpoint(long step) {
+        if (run == null) {
+            throw new IllegalStateException("LensListener needs its run: attach it through Experiment.start or resume");
+        }
+        if (!Files.isRegularFile(run.checkpointFile(step))) {
+            return;
+        }
+        for (Analysis a : analyses) {
+            if (a.perCheckpoint() && !Files.exists(run.analysesDir().resolve(LensRun.perStep(a.cliName(), step)))) {
+                attempt(a, step, () -> lens().writeJson(
+                                LensRun.perStep(a.cliName(), step), CheckpointAnalyses.run(a, lens(), step)));
+            }
+        }
     }
-    if (!Files.isRegularFile(run.checkpointFile(step))) {
-      return;
-    }
-    for (Analysis a : analyses) {
-      if (a.perCheckpoint() && !Files.exists(run.analysesDir().resolve(LensRun.perStep(a.cliName(), step)))) {
-        attempt(a, step, () -> lens().writeJson(LensRun.perStep(a.cliName(), step), CheckpointAnalyses.run(a, lens(), step)));
-      }
-    }
-  }
 
-  private interface Work {
-    Object run() throws IOException;
-  }
-
-  private void attempt(Analysis a, long step, Work work) {
-    long t0 = System.nanoTime();
-    try {
-      work.run();
-      log.printf(Locale.ROOT, "lens: %s at step %d (%.1f s)%n", a.cliName(), step, (System.nanoTime() - t0) / 1e9);
-    } catch (IOException | RuntimeException e) {
-      log.printf(Locale.ROOT, "lens: %s at step %d failed, training goes on: %s%n", a.cliName(), step, e);
+    private interface Work {
+        Object run() throws IOException;
     }
-  }
 
-  private LensRun lens() throws IOException {
-    if (lens == null) {
-      lens = LensRun.open(run.root());
+    private void attempt(Analysis a, long step, Work work) {
+        long t0 = System.nanoTime();
+        try {
+            work.run();
+            log.printf(
+                    Locale.ROOT, "lens: %s at step %d (%.1f s)%n", a.cliName(), step, (System.nanoTime() - t0) / 1e9);
+        } catch (IOException | RuntimeException e) {
+            log.printf(Locale.ROOT, "lens: %s at step %d failed, training goes on: %s%n", a.cliName(), step, e);
+        }
     }
-    return lens;
-  }
+
+    private LensRun lens() throws IOException {
+        if (lens == null) {
+            lens = LensRun.open(run.root());
+        }
+        return lens;
+    }
 }

@@ -15,48 +15,55 @@ import java.util.Optional;
  * block runs through {@link LensListener} while the run trains.
  */
 public final class RunAnalyses {
-  private RunAnalyses() {}
+    private RunAnalyses() {}
 
-  /**
-   * @param checkpoint the checkpoint to analyse; absent: the last one (ignored when {@code every})
-   * @param every analyse every checkpoint
-   * @return the files written
-   */
-  public static List<Path> run(Path runDir, List<String> names, Optional<Long> checkpoint, boolean every, PrintStream log)
-      throws IOException {
-    List<Analysis> analyses = Analysis.parseAll(names);
-    List<Path> written = new ArrayList<>();
-    try (LensRun run = LensRun.open(runDir)) {
-      List<Long> all = run.checkpoints();
-      if (all.isEmpty()) {
-        throw new IllegalArgumentException("run " + run.dir().id() + " has no checkpoints to analyse");
-      }
-      List<Long> steps = every ? all : List.of(checkpoint.orElse(all.get(all.size() - 1)));
-      for (Analysis a : analyses) {
-        if (!a.perCheckpoint()) {
-          ProgressTable.run(run, log);
-          written.add(run.dir().analysesDir().resolve("progress.csv"));
-          written.add(run.dir().analysesDir().resolve("progress.json"));
-          continue;
+    /**
+     * @param checkpoint the checkpoint to analyse; absent: the last one (ignored when {@code every})
+     * @param every analyse every checkpoint
+     * @return the files written
+     */
+    public static List<Path> run(
+            Path runDir, List<String> names, Optional<Long> checkpoint, boolean every, PrintStream log)
+            throws IOException {
+        List<Analysis> analyses = Analysis.parseAll(names);
+        List<Path> written = new ArrayList<>();
+        try (LensRun run = LensRun.open(runDir)) {
+            List<Long> all = run.checkpoints();
+            if (all.isEmpty()) {
+                throw new IllegalArgumentException("run " + run.dir().id() + " has no checkpoints to analyse");
+            }
+            List<Long> steps = every ? all : List.of(checkpoint.orElse(all.get(all.size() - 1)));
+            for (Analysis a : analyses) {
+                if (!a.perCheckpoint()) {
+                    ProgressTable.run(run, log);
+                    written.add(run.dir().analysesDir().resolve("progress.csv"));
+                    written.add(run.dir().analysesDir().resolve("progress.json"));
+                    continue;
+                }
+                for (long step : steps) {
+                    long t0 = System.nanoTime();
+                    Map<String, Object> result = CheckpointAnalyses.run(a, run, step);
+                    Path file = run.writeJson(LensRun.perStep(a.cliName(), step), result);
+                    written.add(file);
+                    log.printf(
+                            java.util.Locale.ROOT,
+                            "%s at step %d: %s (%.1f s)%n",
+                            a.cliName(),
+                            step,
+                            file,
+                            (System.nanoTime() - t0) / 1e9);
+                }
+            }
         }
-        for (long step : steps) {
-          long t0 = System.nanoTime();
-          Map<String, Object> result = CheckpointAnalyses.run(a, run, step);
-          Path file = run.writeJson(LensRun.perStep(a.cliName(), step), result);
-          written.add(file);
-          log.printf(java.util.Locale.ROOT, "%s at step %d: %s (%.1f s)%n", a.cliName(), step, file, (System.nanoTime() - t0) / 1e9);
-        }
-      }
+        return written;
     }
-    return written;
-  }
 
-  /** Checks a recipe's {@code lens:} block before any training; the error names the field. */
-  public static void validate(Optional<List<String>> lens) {
-    try {
-      lens.filter(l -> !l.isEmpty()).ifPresent(Analysis::parseAll);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("lens: " + e.getMessage(), e);
+    /** Checks a recipe's {@code lens:} block before any training; the error names the field. */
+    public static void validate(Optional<List<String>> lens) {
+        try {
+            lens.filter(l -> !l.isEmpty()).ifPresent(Analysis::parseAll);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("lens: " + e.getMessage(), e);
+        }
     }
-  }
 }

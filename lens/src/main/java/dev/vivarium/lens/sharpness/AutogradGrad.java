@@ -26,71 +26,73 @@ import java.util.List;
  * whole graph. The module is loaded once per JVM and its methods run with autograd enabled.
  */
 final class AutogradGrad {
-  private static final String RESOURCE = "/dev/vivarium/lens/sharpness/autograd_grad.pt";
-  private static PtSymbolBlock module;
-  private static NDManager moduleManager;
+    private static final String RESOURCE = "/dev/vivarium/lens/sharpness/autograd_grad.pt";
+    private static PtSymbolBlock module;
+    private static NDManager moduleManager;
 
-  private AutogradGrad() {}
+    private AutogradGrad() {}
 
-  private static synchronized PtSymbolBlock module() {
-    if (module == null) {
-      try (InputStream in = AutogradGrad.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + RESOURCE + "; rebuild the lens module");
+    private static synchronized PtSymbolBlock module() {
+        if (module == null) {
+            try (InputStream in = AutogradGrad.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + RESOURCE + "; rebuild the lens module");
+                }
+                moduleManager = NDManager.newBaseManager();
+                module = JniUtils.loadModule((PtNDManager) moduleManager, in, false, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load " + RESOURCE, e);
+            }
         }
-        moduleManager = NDManager.newBaseManager();
-        module = JniUtils.loadModule((PtNDManager) moduleManager, in, false, false);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot load " + RESOURCE, e);
-      }
+        return module;
     }
-    return module;
-  }
 
-  /**
-   * The gradients of {@code sum_i outputs[i] . gradOutputs[i]} with respect to {@code inputs}; the
-   * graph of every output is kept (it is freed with the arrays that hold it).
-   *
-   * @param createGraph whether the returned gradients carry a graph (for a second derivative)
-   */
-  static List<NDArray> grad(List<NDArray> outputs, List<NDArray> inputs, List<NDArray> gradOutputs, boolean createGraph) {
-    if (outputs.size() != gradOutputs.size()) {
-      throw new IllegalArgumentException(outputs.size() + " outputs but " + gradOutputs.size() + " output gradients");
+    /**
+     * The gradients of {@code sum_i outputs[i] . gradOutputs[i]} with respect to {@code inputs}; the
+     * graph of every output is kept (it is freed with the arrays that hold it).
+     *
+     * @param createGraph whether the returned gradients carry a graph (for a second derivative)
+     */
+    static List<NDArray> grad(
+            List<NDArray> outputs, List<NDArray> inputs, List<NDArray> gradOutputs, boolean createGraph) {
+        if (outputs.size() != gradOutputs.size()) {
+            throw new IllegalArgumentException(
+                    outputs.size() + " outputs but " + gradOutputs.size() + " output gradients");
+        }
+        // DJL passes a list argument as the arrays named "<argument>[]", in order; names are restored after
+        List<NDArray> all = new ArrayList<>();
+        all.addAll(outputs);
+        all.addAll(inputs);
+        all.addAll(gradOutputs);
+        List<String> names = all.stream().map(NDArray::getName).toList();
+        NDList args = new NDList();
+        outputs.forEach(a -> args.add(named(a, "outputs[]")));
+        inputs.forEach(a -> args.add(named(a, "inputs[]")));
+        gradOutputs.forEach(a -> args.add(named(a, "grad_outputs[]")));
+        NDArray method = null;
+        if (!createGraph) {
+            method = outputs.get(0).getManager().zeros(new Shape(1));
+            method.setName("module_method:vjp");
+            args.add(method);
+        }
+        boolean gradMode = JniUtils.isGradMode();
+        try {
+            JniUtils.setGradMode(true);
+            NDList out = IValueUtils.forward(module(), args, true); // true: autograd stays on inside
+            return new ArrayList<>(out);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+            for (int i = 0; i < all.size(); i++) {
+                all.get(i).setName(names.get(i));
+            }
+            if (method != null) {
+                method.close();
+            }
+        }
     }
-    // DJL passes a list argument as the arrays named "<argument>[]", in order; names are restored after
-    List<NDArray> all = new ArrayList<>();
-    all.addAll(outputs);
-    all.addAll(inputs);
-    all.addAll(gradOutputs);
-    List<String> names = all.stream().map(NDArray::getName).toList();
-    NDList args = new NDList();
-    outputs.forEach(a -> args.add(named(a, "outputs[]")));
-    inputs.forEach(a -> args.add(named(a, "inputs[]")));
-    gradOutputs.forEach(a -> args.add(named(a, "grad_outputs[]")));
-    NDArray method = null;
-    if (!createGraph) {
-      method = outputs.get(0).getManager().zeros(new Shape(1));
-      method.setName("module_method:vjp");
-      args.add(method);
-    }
-    boolean gradMode = JniUtils.isGradMode();
-    try {
-      JniUtils.setGradMode(true);
-      NDList out = IValueUtils.forward(module(), args, true); // true: autograd stays on inside
-      return new ArrayList<>(out);
-    } finally {
-      JniUtils.setGradMode(gradMode);
-      for (int i = 0; i < all.size(); i++) {
-        all.get(i).setName(names.get(i));
-      }
-      if (method != null) {
-        method.close();
-      }
-    }
-  }
 
-  private static NDArray named(NDArray a, String name) {
-    a.setName(name);
-    return a;
-  }
+    private static NDArray named(NDArray a, String name) {
+        a.setName(name);
+        return a;
+    }
 }

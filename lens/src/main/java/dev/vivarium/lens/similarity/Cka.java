@@ -15,111 +15,113 @@ import dev.vivarium.lens.numeric.Linalg;
  * ||X||^2 ||Y||^2 / ((n-1)(n-2))}. It needs n > 3.
  */
 public final class Cka {
-  private Cka() {}
+    private Cka() {}
 
-  /** Linear CKA in [0, 1]. */
-  public static double linear(double[][] x, double[][] y) {
-    return cka(x, y, false);
-  }
+    /** Linear CKA in [0, 1]. */
+    public static double linear(double[][] x, double[][] y) {
+        return cka(x, y, false);
+    }
 
-  /** Debiased linear CKA (may be slightly negative for unrelated representations). */
-  public static double debiased(double[][] x, double[][] y) {
-    return cka(x, y, true);
-  }
+    /** Debiased linear CKA (may be slightly negative for unrelated representations). */
+    public static double debiased(double[][] x, double[][] y) {
+        return cka(x, y, true);
+    }
 
-  private static double cka(double[][] x, double[][] y, boolean debiased) {
-    int n = x.length;
-    if (n != y.length) {
-      throw new IllegalArgumentException("X has " + n + " rows and Y " + y.length + "; CKA compares the same examples");
+    private static double cka(double[][] x, double[][] y, boolean debiased) {
+        int n = x.length;
+        if (n != y.length) {
+            throw new IllegalArgumentException(
+                    "X has " + n + " rows and Y " + y.length + "; CKA compares the same examples");
+        }
+        if (n < (debiased ? 4 : 2)) {
+            throw new IllegalArgumentException("CKA needs at least " + (debiased ? 4 : 2) + " examples, got " + n);
+        }
+        double[][] xc = centred(x);
+        double[][] yc = centred(y);
+        double xy = frobenius2(Linalg.matmulTransA(xc, yc));
+        double xx = frobenius2(Linalg.matmulTransA(xc, xc));
+        double yy = frobenius2(Linalg.matmulTransA(yc, yc));
+        if (!debiased) {
+            return xy / Math.sqrt(xx * yy);
+        }
+        double[] rx = rowNorms2(xc);
+        double[] ry = rowNorms2(yc);
+        double nx = sum(rx);
+        double ny = sum(ry);
+        double hxy = unbiased(xy, rx, ry, nx, ny, n);
+        double hxx = unbiased(xx, rx, rx, nx, nx, n);
+        double hyy = unbiased(yy, ry, ry, ny, ny, n);
+        return hxy / Math.sqrt(hxx * hyy);
     }
-    if (n < (debiased ? 4 : 2)) {
-      throw new IllegalArgumentException("CKA needs at least " + (debiased ? 4 : 2) + " examples, got " + n);
-    }
-    double[][] xc = centred(x);
-    double[][] yc = centred(y);
-    double xy = frobenius2(Linalg.matmulTransA(xc, yc));
-    double xx = frobenius2(Linalg.matmulTransA(xc, xc));
-    double yy = frobenius2(Linalg.matmulTransA(yc, yc));
-    if (!debiased) {
-      return xy / Math.sqrt(xx * yy);
-    }
-    double[] rx = rowNorms2(xc);
-    double[] ry = rowNorms2(yc);
-    double nx = sum(rx);
-    double ny = sum(ry);
-    double hxy = unbiased(xy, rx, ry, nx, ny, n);
-    double hxx = unbiased(xx, rx, rx, nx, nx, n);
-    double hyy = unbiased(yy, ry, ry, ny, ny, n);
-    return hxy / Math.sqrt(hxx * hyy);
-  }
 
-  private static double unbiased(double xty, double[] rx, double[] ry, double nx, double ny, int n) {
-    double dot = 0;
-    for (int i = 0; i < n; i++) {
-      dot += rx[i] * ry[i];
+    private static double unbiased(double xty, double[] rx, double[] ry, double nx, double ny, int n) {
+        double dot = 0;
+        for (int i = 0; i < n; i++) {
+            dot += rx[i] * ry[i];
+        }
+        return xty - (double) n / (n - 2) * dot + nx * ny / ((double) (n - 1) * (n - 2));
     }
-    return xty - (double) n / (n - 2) * dot + nx * ny / ((double) (n - 1) * (n - 2));
-  }
 
-  /** Each column minus its mean. */
-  static double[][] centred(double[][] m) {
-    int n = m.length;
-    int p = m[0].length;
-    double[] mean = new double[p];
-    for (double[] row : m) {
-      if (row.length != p) {
-        throw new IllegalArgumentException("rows of different lengths: " + p + " and " + row.length);
-      }
-      for (int j = 0; j < p; j++) {
-        mean[j] += row[j] / n;
-      }
+    /** Each column minus its mean. */
+    static double[][] centred(double[][] m) {
+        int n = m.length;
+        int p = m[0].length;
+        double[] mean = new double[p];
+        for (double[] row : m) {
+            if (row.length != p) {
+                throw new IllegalArgumentException("rows of different lengths: " + p + " and " + row.length);
+            }
+            for (int j = 0; j < p; j++) {
+                mean[j] += row[j] / n;
+            }
+        }
+        double[][] c = new double[n][p];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < p; j++) {
+                c[i][j] = m[i][j] - mean[j];
+            }
+        }
+        return c;
     }
-    double[][] c = new double[n][p];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < p; j++) {
-        c[i][j] = m[i][j] - mean[j];
-      }
-    }
-    return c;
-  }
 
-  private static double frobenius2(double[][] m) {
-    double s = 0;
-    for (double[] row : m) {
-      for (double v : row) {
-        s += v * v;
-      }
+    private static double frobenius2(double[][] m) {
+        double s = 0;
+        for (double[] row : m) {
+            for (double v : row) {
+                s += v * v;
+            }
+        }
+        return s;
     }
-    return s;
-  }
 
-  private static double[] rowNorms2(double[][] m) {
-    double[] r = new double[m.length];
-    for (int i = 0; i < m.length; i++) {
-      for (double v : m[i]) {
-        r[i] += v * v;
-      }
+    private static double[] rowNorms2(double[][] m) {
+        double[] r = new double[m.length];
+        for (int i = 0; i < m.length; i++) {
+            for (double v : m[i]) {
+                r[i] += v * v;
+            }
+        }
+        return r;
     }
-    return r;
-  }
 
-  private static double sum(double[] a) {
-    double s = 0;
-    for (double v : a) {
-      s += v;
+    private static double sum(double[] a) {
+        double s = 0;
+        for (double v : a) {
+            s += v;
+        }
+        return s;
     }
-    return s;
-  }
 
-  /** CKA between every pair of representations: {@code result[i][j] = CKA(reps[i], reps[j])}. */
-  public static double[][] matrix(java.util.List<double[][]> reps, boolean debiased) {
-    int k = reps.size();
-    double[][] out = new double[k][k];
-    for (int i = 0; i < k; i++) {
-      for (int j = i; j < k; j++) {
-        out[i][j] = out[j][i] = debiased ? debiased(reps.get(i), reps.get(j)) : linear(reps.get(i), reps.get(j));
-      }
+    /** CKA between every pair of representations: {@code result[i][j] = CKA(reps[i], reps[j])}. */
+    public static double[][] matrix(java.util.List<double[][]> reps, boolean debiased) {
+        int k = reps.size();
+        double[][] out = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                out[i][j] =
+                        out[j][i] = debiased ? debiased(reps.get(i), reps.get(j)) : linear(reps.get(i), reps.get(j));
+            }
+        }
+        return out;
     }
-    return out;
-  }
 }

@@ -18,38 +18,45 @@ import dev.vivarium.lens.numeric.Linalg;
  * @param spectralNorm largest singular value
  */
 public record MatrixSpectrum(
-    String name,
-    int rows,
-    int cols,
-    double[] eigenvalues,
-    PowerLawFit.Result fit,
-    double alphaWeighted,
-    double stableRank,
-    double effectiveRank,
-    double spectralNorm) {
+        String name,
+        int rows,
+        int cols,
+        double[] eigenvalues,
+        PowerLawFit.Result fit,
+        double alphaWeighted,
+        double stableRank,
+        double effectiveRank,
+        double spectralNorm) {
 
-  /** The spectrum of {@code w}. */
-  public static MatrixSpectrum of(String name, double[][] w) {
-    double[] s = Linalg.singularValues(w);
-    double[] ev = new double[s.length];
-    double sumEv = 0;
-    double sumS = 0;
-    for (int i = 0; i < s.length; i++) {
-      ev[i] = s[i] * s[i];
-      sumEv += ev[i];
-      sumS += s[i];
+    /** The spectrum of {@code w}. */
+    public static MatrixSpectrum of(String name, double[][] w) {
+        double[] s = Linalg.singularValues(w);
+        double[] ev = new double[s.length];
+        double sumEv = 0;
+        double sumS = 0;
+        for (int i = 0; i < s.length; i++) {
+            ev[i] = s[i] * s[i];
+            sumEv += ev[i];
+            sumS += s[i];
+        }
+        double maxEv = ev.length == 0 ? 0 : ev[0];
+        double entropy = 0;
+        for (double v : s) {
+            if (v > 0) {
+                double p = v / sumS;
+                entropy -= p * Math.log(p);
+            }
+        }
+        PowerLawFit.Result fit = PowerLawFit.fit(ev);
+        return new MatrixSpectrum(
+                name,
+                w.length,
+                w[0].length,
+                ev,
+                fit,
+                fit.alpha() * Math.log10(maxEv),
+                maxEv > 0 ? sumEv / maxEv : Double.NaN,
+                sumS > 0 ? Math.exp(entropy) : Double.NaN,
+                s.length == 0 ? 0 : s[0]);
     }
-    double maxEv = ev.length == 0 ? 0 : ev[0];
-    double entropy = 0;
-    for (double v : s) {
-      if (v > 0) {
-        double p = v / sumS;
-        entropy -= p * Math.log(p);
-      }
-    }
-    PowerLawFit.Result fit = PowerLawFit.fit(ev);
-    return new MatrixSpectrum(name, w.length, w[0].length, ev, fit, fit.alpha() * Math.log10(maxEv),
-        maxEv > 0 ? sumEv / maxEv : Double.NaN, sumS > 0 ? Math.exp(entropy) : Double.NaN,
-        s.length == 0 ? 0 : s[0]);
-  }
 }

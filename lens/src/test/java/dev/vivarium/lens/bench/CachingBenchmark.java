@@ -31,61 +31,74 @@ import java.util.Locale;
  * </pre>
  */
 public final class CachingBenchmark {
-  private CachingBenchmark() {}
+    private CachingBenchmark() {}
 
-  public static void main(String[] args) {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-    int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-    TensorEngine.start(threads);
-    TransformerConfig cfg = new TransformerConfig(1, 128, 4, 32, 512, Activation.RELU, false, false, false, 114, 113, 3);
-    Examples all = new ModularArithmetic(113, ModularArithmetic.Op.ADD, 0.3).generate(0).examples();
-    try (NDManager m = NDManager.newBaseManager();
-        Transformer model = cfg.build(m, 0)) {
-      NDArray tokens = Tensors.tokens(m, all.tokens(), all.n(), all.seqLen());
-      double[] plain = new double[rounds];
-      double[] hooked = new double[rounds];
-      double[] cached = new double[rounds];
-      for (int r = -5; r < rounds; r++) { // five rounds of warm-up
-        double p = time(() -> {
-          try (StepScope s = new StepScope()) {
-            model.forwardAll(tokens).toFloatArray(); // read back, as the cache's consumer would
-          }
-        });
-        double h = time(() -> {
-          try (StepScope s = new StepScope();
-              dev.vivarium.core.hook.HookScope hooks = model.hooks().add(model.hooks().names(), (name, a) -> a)) {
-            model.forwardAll(tokens).toFloatArray();
-          }
-        });
-        double c = time(() -> {
-          try (Activations cache = Caching.all(model, tokens, m)) {
-            cache.logits().toFloatArray();
-          }
-        });
-        if (r >= 0) {
-          plain[r] = p;
-          hooked[r] = h;
-          cached[r] = c;
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        TensorEngine.start(threads);
+        TransformerConfig cfg =
+                new TransformerConfig(1, 128, 4, 32, 512, Activation.RELU, false, false, false, 114, 113, 3);
+        Examples all = new ModularArithmetic(113, ModularArithmetic.Op.ADD, 0.3)
+                .generate(0)
+                .examples();
+        try (NDManager m = NDManager.newBaseManager();
+                Transformer model = cfg.build(m, 0)) {
+            NDArray tokens = Tensors.tokens(m, all.tokens(), all.n(), all.seqLen());
+            double[] plain = new double[rounds];
+            double[] hooked = new double[rounds];
+            double[] cached = new double[rounds];
+            for (int r = -5; r < rounds; r++) { // five rounds of warm-up
+                double p = time(() -> {
+                    try (StepScope s = new StepScope()) {
+                        model.forwardAll(tokens).toFloatArray(); // read back, as the cache's consumer would
+                    }
+                });
+                double h = time(() -> {
+                    try (StepScope s = new StepScope();
+                            dev.vivarium.core.hook.HookScope hooks =
+                                    model.hooks().add(model.hooks().names(), (name, a) -> a)) {
+                        model.forwardAll(tokens).toFloatArray();
+                    }
+                });
+                double c = time(() -> {
+                    try (Activations cache = Caching.all(model, tokens, m)) {
+                        cache.logits().toFloatArray();
+                    }
+                });
+                if (r >= 0) {
+                    plain[r] = p;
+                    hooked[r] = h;
+                    cached[r] = c;
+                }
+            }
+            double pm = median(plain);
+            double hm = median(hooked);
+            double cm = median(cached);
+            System.out.printf(
+                    Locale.ROOT,
+                    "plain_ms=%.2f hooked_ms=%.2f cached_ms=%.2f overhead_percent=%.1f recording_percent=%.1f"
+                            + " hook_points=%d threads=%d rounds=%d%n",
+                    pm,
+                    hm,
+                    cm,
+                    100 * (cm / pm - 1),
+                    100 * (cm / hm - 1),
+                    model.hooks().names().size(),
+                    threads,
+                    rounds);
         }
-      }
-      double pm = median(plain);
-      double hm = median(hooked);
-      double cm = median(cached);
-      System.out.printf(Locale.ROOT, "plain_ms=%.2f hooked_ms=%.2f cached_ms=%.2f overhead_percent=%.1f recording_percent=%.1f"
-          + " hook_points=%d threads=%d rounds=%d%n",
-          pm, hm, cm, 100 * (cm / pm - 1), 100 * (cm / hm - 1), model.hooks().names().size(), threads, rounds);
     }
-  }
 
-  private static double time(Runnable r) {
-    long t0 = System.nanoTime();
-    r.run();
-    return (System.nanoTime() - t0) / 1e6;
-  }
+    private static double time(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e6;
+    }
 
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
 }

@@ -18,72 +18,79 @@ import org.junit.jupiter.api.Test;
 
 /** Nanda et al.'s observations on the frozen analyses of a real run of recipes/grokking.yaml. */
 class GrokkingRunTest {
-  static List<ProgressRow> table() throws Exception {
-    List<ProgressRow> rows = new ArrayList<>();
-    try (InputStream in = GrokkingRunTest.class.getResourceAsStream("/grokking/progress.csv");
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      assertEquals(ProgressRow.header(), r.readLine());
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        String[] f = line.split(",");
-        double[] v = new double[f.length];
-        for (int i = 1; i < f.length; i++) {
-          v[i] = Double.parseDouble(f[i]);
+    static List<ProgressRow> table() throws Exception {
+        List<ProgressRow> rows = new ArrayList<>();
+        try (InputStream in = GrokkingRunTest.class.getResourceAsStream("/grokking/progress.csv");
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            assertEquals(ProgressRow.header(), r.readLine());
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String[] f = line.split(",");
+                double[] v = new double[f.length];
+                for (int i = 1; i < f.length; i++) {
+                    v[i] = Double.parseDouble(f[i]);
+                }
+                rows.add(new ProgressRow(Long.parseLong(f[0]), v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]));
+            }
         }
-        rows.add(new ProgressRow(Long.parseLong(f[0]), v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]));
-      }
+        return rows;
     }
-    return rows;
-  }
 
-  @Test
-  void atMostSixKeyFrequenciesCarryNinetyPercentOfTheEmbeddingsFourierNorm() throws Exception {
-    JsonNode f;
-    try (InputStream in = getClass().getResourceAsStream("/grokking/fourier_step_00015000.json")) {
-      f = new ObjectMapper().readTree(in);
+    @Test
+    void atMostSixKeyFrequenciesCarryNinetyPercentOfTheEmbeddingsFourierNorm() throws Exception {
+        JsonNode f;
+        try (InputStream in = getClass().getResourceAsStream("/grokking/fourier_step_00015000.json")) {
+            f = new ObjectMapper().readTree(in);
+        }
+        EmbeddingFourier e = new EmbeddingFourier(
+                FourierBasis.of(113),
+                Oracle.vector(f.get("embedding_basis_norms")),
+                Oracle.vector(f.get("embedding_energy_by_frequency")));
+        List<Integer> keys = e.keyFrequencies(0.9);
+        assertTrue(keys.size() <= 6, "key frequencies " + keys);
+        assertTrue(e.fractionCarried(keys) >= 0.9);
+        assertEquals(List.of(24, 20, 43, 33), keys);
+        // the MLP neurons agree: most are explained by a key frequency
+        JsonNode byFreq = f.get("neurons_by_best_frequency");
+        int onKeys = keys.stream().mapToInt(k -> byFreq.get(k).asInt()).sum();
+        assertTrue(onKeys > 0.8 * 512, onKeys + " of 512 neurons have a key frequency as their best");
     }
-    EmbeddingFourier e = new EmbeddingFourier(FourierBasis.of(113), Oracle.vector(f.get("embedding_basis_norms")),
-        Oracle.vector(f.get("embedding_energy_by_frequency")));
-    List<Integer> keys = e.keyFrequencies(0.9);
-    assertTrue(keys.size() <= 6, "key frequencies " + keys);
-    assertTrue(e.fractionCarried(keys) >= 0.9);
-    assertEquals(List.of(24, 20, 43, 33), keys);
-    // the MLP neurons agree: most are explained by a key frequency
-    JsonNode byFreq = f.get("neurons_by_best_frequency");
-    int onKeys = keys.stream().mapToInt(k -> byFreq.get(k).asInt()).sum();
-    assertTrue(onKeys > 0.8 * 512, onKeys + " of 512 neurons have a key frequency as their best");
-  }
 
-  @Test
-  void restrictedLossFallsWellBeforeTestLossAndExcludedLossRisesWhileTrainLossStaysLow() throws Exception {
-    List<ProgressRow> rows = table();
-    Phases p = Phases.readOff(rows);
-    long circuit = p.circuitFormationStarts().orElseThrow();
-    long cleanup = p.cleanupStarts().orElseThrow();
-    long restrictedFalls = p.restrictedFalls().orElseThrow();
-    assertEquals(139, p.memorised().orElseThrow());
-    assertEquals(778, circuit);
-    assertEquals(3417, restrictedFalls);
-    assertEquals(5595, cleanup);
-    assertEquals(11722, p.cleanupEnds().orElseThrow());
-    assertTrue(restrictedFalls < cleanup, "restricted loss falls before test loss");
+    @Test
+    void restrictedLossFallsWellBeforeTestLossAndExcludedLossRisesWhileTrainLossStaysLow() throws Exception {
+        List<ProgressRow> rows = table();
+        Phases p = Phases.readOff(rows);
+        long circuit = p.circuitFormationStarts().orElseThrow();
+        long cleanup = p.cleanupStarts().orElseThrow();
+        long restrictedFalls = p.restrictedFalls().orElseThrow();
+        assertEquals(139, p.memorised().orElseThrow());
+        assertEquals(778, circuit);
+        assertEquals(3417, restrictedFalls);
+        assertEquals(5595, cleanup);
+        assertEquals(11722, p.cleanupEnds().orElseThrow());
+        assertTrue(restrictedFalls < cleanup, "restricted loss falls before test loss");
 
-    ProgressRow peak = rows.stream().max((a, b) -> Double.compare(a.testLoss(), b.testLoss())).orElseThrow();
-    assertTrue(peak.restrictedLoss() < 0.6 * rows.get(0).restrictedLoss(),
-        "when the test loss peaks (step " + peak.step() + ") the restricted loss is already down to " + peak.restrictedLoss());
+        ProgressRow peak = rows.stream()
+                .max((a, b) -> Double.compare(a.testLoss(), b.testLoss()))
+                .orElseThrow();
+        assertTrue(
+                peak.restrictedLoss() < 0.6 * rows.get(0).restrictedLoss(),
+                "when the test loss peaks (step " + peak.step() + ") the restricted loss is already down to "
+                        + peak.restrictedLoss());
 
-    ProgressRow start = row(rows, circuit);
-    ProgressRow end = row(rows, cleanup);
-    assertTrue(end.excludedLoss() > 1000 * start.excludedLoss(),
-        "excluded loss rises through circuit formation: " + start.excludedLoss() + " -> " + end.excludedLoss());
-    for (ProgressRow r : rows) {
-      if (r.step() >= circuit && r.step() <= cleanup) {
-        assertTrue(r.trainLoss() < 1e-4, "train loss stays low at step " + r.step() + ": " + r.trainLoss());
-        assertEquals(1.0, r.trainAccuracy(), 0.0);
-      }
+        ProgressRow start = row(rows, circuit);
+        ProgressRow end = row(rows, cleanup);
+        assertTrue(
+                end.excludedLoss() > 1000 * start.excludedLoss(),
+                "excluded loss rises through circuit formation: " + start.excludedLoss() + " -> " + end.excludedLoss());
+        for (ProgressRow r : rows) {
+            if (r.step() >= circuit && r.step() <= cleanup) {
+                assertTrue(r.trainLoss() < 1e-4, "train loss stays low at step " + r.step() + ": " + r.trainLoss());
+                assertEquals(1.0, r.trainAccuracy(), 0.0);
+            }
+        }
     }
-  }
 
-  private static ProgressRow row(List<ProgressRow> rows, long step) {
-    return rows.stream().filter(r -> r.step() == step).findFirst().orElseThrow();
-  }
+    private static ProgressRow row(List<ProgressRow> rows, long step) {
+        return rows.stream().filter(r -> r.step() == step).findFirst().orElseThrow();
+    }
 }

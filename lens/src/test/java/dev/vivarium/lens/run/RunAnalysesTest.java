@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunAnalysesTest {
-  static final String RECIPE = """
+    static final String RECIPE =
+            """
       name: lens-test
       seed: 1
       threads: 1
@@ -32,70 +33,103 @@ class RunAnalysesTest {
       lens: [fourier, spectra, sharpness, attention, logit-lens, attribution, cka, progress]
       """;
 
-  @TempDir static Path runs;
-  static RunDir run;
-  static Recipe recipe;
+    @TempDir
+    static Path runs;
 
-  @BeforeAll
-  static void train() throws Exception {
-    recipe = RecipeLoader.parse(RECIPE, "lens-test.yaml", List.of());
-    LensListener lens = LensListener.forRecipe(recipe, new PrintStream(LOG, true)).orElseThrow();
-    run = Experiment.start(recipe, runs, Optional.of("lens-test"), List.of(lens));
-  }
+    static RunDir run;
+    static Recipe recipe;
 
-  static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
-
-  @Test
-  void theRecipeLensBlockRunsEveryAnalysisAtEveryCheckpointWhileTraining() throws Exception {
-    assertEquals(Optional.of(List.of("fourier", "spectra", "sharpness", "attention", "logit-lens", "attribution", "cka", "progress")),
-        recipe.lens());
-    assertTrue(Files.readString(run.configFile()).contains("lens:"), "the resolved config keeps the block");
-    String log = LOG.toString();
-    assertFalse(log.contains("failed"), log);
-    List<Long> steps = run.checkpointSteps();
-    for (long step : steps) {
-      for (String a : List.of("fourier", "spectra", "sharpness", "attention", "logit-lens", "attribution", "cka")) {
-        Path p = run.analysesDir().resolve(LensRun.perStep(a, step));
-        assertTrue(Files.size(p) > 0, p.toString());
-        assertTrue(log.contains("lens: " + a + " at step " + step + " "), a + " at " + step + " in the log:\n" + log);
-      }
+    @BeforeAll
+    static void train() throws Exception {
+        recipe = RecipeLoader.parse(RECIPE, "lens-test.yaml", List.of());
+        LensListener lens =
+                LensListener.forRecipe(recipe, new PrintStream(LOG, true)).orElseThrow();
+        run = Experiment.start(recipe, runs, Optional.of("lens-test"), List.of(lens));
     }
-    // after training, the command line re-analyses a checkpoint on demand
-    List<Path> again = RunAnalyses.run(run.root(), List.of("cka"), Optional.of(steps.get(0)), false, System.out);
-    assertEquals(List.of(run.analysesDir().resolve(LensRun.perStep("cka", steps.get(0)))), again);
-    ObjectMapper json = new ObjectMapper();
-    long last = steps.get(steps.size() - 1);
-    JsonNode fourier = json.readTree(run.analysesDir().resolve(LensRun.perStep("fourier", last)).toFile());
-    assertFalse(fourier.get("key_frequencies").isEmpty());
-    assertTrue(fourier.get("key_fraction_of_embedding_energy").asDouble() >= 0.9);
-    JsonNode sharp = json.readTree(run.analysesDir().resolve(LensRun.perStep("sharpness", last)).toFile());
-    assertTrue(sharp.get("top_hessian_eigenvalue").asDouble() > 0);
-    JsonNode cka = json.readTree(run.analysesDir().resolve(LensRun.perStep("cka", last)).toFile());
-    assertEquals(1.0, cka.get("linear").get(1).get(1).asDouble(), 1e-12);
-    assertEquals(1.0, cka.get("linear_to_last_checkpoint").get(1).asDouble(), 1e-12, "the last checkpoint against itself");
-    JsonNode ckaFirst = json.readTree(run.analysesDir().resolve(LensRun.perStep("cka", steps.get(0))).toFile());
-    assertTrue(ckaFirst.get("linear_to_last_checkpoint").get(1).asDouble() < 1, "training changed the representation");
 
-    List<String> table = Files.readAllLines(run.analysesDir().resolve("progress.csv"));
-    assertEquals(steps.size() + 1, table.size());
-    assertEquals("step,train_loss,test_loss,train_acc,test_acc,restricted_loss,excluded_loss,gini_embed,gini_neuron_logit,weight_norm",
-        table.get(0));
-    // the table's train loss is the one the training log recorded at the last step
-    double logged = run.metrics().read().stream().filter(r -> r.get("step") == last).findFirst().orElseThrow().get("train_loss");
-    assertEquals(logged, Double.parseDouble(table.get(table.size() - 1).split(",")[1]), 1e-4 * logged);
-    JsonNode progress = json.readTree(run.analysesDir().resolve("progress.json").toFile());
-    assertEquals(fourier.get("key_frequencies"), progress.get("key_frequencies"));
-  }
+    static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
 
-  @Test
-  void errorsNameWhatIsAllowed() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RunAnalyses.run(run.root(), List.of("fourrier"), Optional.empty(), false, System.out));
-    assertTrue(e.getMessage().contains("allowed: fourier, spectra"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> RunAnalyses.validate(Optional.of(List.of("spectra", "ckaa"))));
-    assertTrue(e.getMessage().startsWith("lens: unknown analysis 'ckaa'; allowed: "), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> RunAnalyses.run(run.root(), List.of("spectra"), Optional.of(7L), false, System.out));
-    assertTrue(e.getMessage().contains("no checkpoint at step 7"), e.getMessage());
-  }
+    @Test
+    void theRecipeLensBlockRunsEveryAnalysisAtEveryCheckpointWhileTraining() throws Exception {
+        assertEquals(
+                Optional.of(List.of(
+                        "fourier",
+                        "spectra",
+                        "sharpness",
+                        "attention",
+                        "logit-lens",
+                        "attribution",
+                        "cka",
+                        "progress")),
+                recipe.lens());
+        assertTrue(Files.readString(run.configFile()).contains("lens:"), "the resolved config keeps the block");
+        String log = LOG.toString();
+        assertFalse(log.contains("failed"), log);
+        List<Long> steps = run.checkpointSteps();
+        for (long step : steps) {
+            for (String a :
+                    List.of("fourier", "spectra", "sharpness", "attention", "logit-lens", "attribution", "cka")) {
+                Path p = run.analysesDir().resolve(LensRun.perStep(a, step));
+                assertTrue(Files.size(p) > 0, p.toString());
+                assertTrue(
+                        log.contains("lens: " + a + " at step " + step + " "),
+                        a + " at " + step + " in the log:\n" + log);
+            }
+        }
+        // after training, the command line re-analyses a checkpoint on demand
+        List<Path> again = RunAnalyses.run(run.root(), List.of("cka"), Optional.of(steps.get(0)), false, System.out);
+        assertEquals(List.of(run.analysesDir().resolve(LensRun.perStep("cka", steps.get(0)))), again);
+        ObjectMapper json = new ObjectMapper();
+        long last = steps.get(steps.size() - 1);
+        JsonNode fourier = json.readTree(
+                run.analysesDir().resolve(LensRun.perStep("fourier", last)).toFile());
+        assertFalse(fourier.get("key_frequencies").isEmpty());
+        assertTrue(fourier.get("key_fraction_of_embedding_energy").asDouble() >= 0.9);
+        JsonNode sharp = json.readTree(
+                run.analysesDir().resolve(LensRun.perStep("sharpness", last)).toFile());
+        assertTrue(sharp.get("top_hessian_eigenvalue").asDouble() > 0);
+        JsonNode cka = json.readTree(
+                run.analysesDir().resolve(LensRun.perStep("cka", last)).toFile());
+        assertEquals(1.0, cka.get("linear").get(1).get(1).asDouble(), 1e-12);
+        assertEquals(
+                1.0,
+                cka.get("linear_to_last_checkpoint").get(1).asDouble(),
+                1e-12,
+                "the last checkpoint against itself");
+        JsonNode ckaFirst = json.readTree(
+                run.analysesDir().resolve(LensRun.perStep("cka", steps.get(0))).toFile());
+        assertTrue(
+                ckaFirst.get("linear_to_last_checkpoint").get(1).asDouble() < 1, "training changed the representation");
+
+        List<String> table = Files.readAllLines(run.analysesDir().resolve("progress.csv"));
+        assertEquals(steps.size() + 1, table.size());
+        assertEquals(
+                "step,train_loss,test_loss,train_acc,test_acc,restricted_loss,excluded_loss,gini_embed,gini_neuron_logit,weight_norm",
+                table.get(0));
+        // the table's train loss is the one the training log recorded at the last step
+        double logged = run.metrics().read().stream()
+                .filter(r -> r.get("step") == last)
+                .findFirst()
+                .orElseThrow()
+                .get("train_loss");
+        assertEquals(logged, Double.parseDouble(table.get(table.size() - 1).split(",")[1]), 1e-4 * logged);
+        JsonNode progress =
+                json.readTree(run.analysesDir().resolve("progress.json").toFile());
+        assertEquals(fourier.get("key_frequencies"), progress.get("key_frequencies"));
+    }
+
+    @Test
+    void errorsNameWhatIsAllowed() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RunAnalyses.run(run.root(), List.of("fourrier"), Optional.empty(), false, System.out));
+        assertTrue(e.getMessage().contains("allowed: fourier, spectra"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class, () -> RunAnalyses.validate(Optional.of(List.of("spectra", "ckaa"))));
+        assertTrue(e.getMessage().startsWith("lens: unknown analysis 'ckaa'; allowed: "), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RunAnalyses.run(run.root(), List.of("spectra"), Optional.of(7L), false, System.out));
+        assertTrue(e.getMessage().contains("no checkpoint at step 7"), e.getMessage());
+    }
 }

@@ -27,72 +27,72 @@ import java.util.function.LongSupplier;
  */
 public final class Heartbeat implements AutoCloseable {
 
-  private final RunDir run;
-  private final LongSupplier currentStep;
-  private final CountDownLatch stop = new CountDownLatch(1);
-  private final Thread thread;
-  private volatile IOException lastError;
+    private final RunDir run;
+    private final LongSupplier currentStep;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile IOException lastError;
 
-  /**
-   * Beats once at once (so a missing or corrupt status fails here, as an {@link UncheckedIOException}
-   * naming the file), then every {@code interval} on a daemon thread.
-   */
-  public Heartbeat(RunDir run, Duration interval, LongSupplier currentStep) {
-    this.run = Objects.requireNonNull(run, "run");
-    this.currentStep = Objects.requireNonNull(currentStep, "currentStep");
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("heartbeat interval must be positive, got " + interval);
-    }
-    try {
-      beat();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start heartbeat for run " + run.id() + ": " + e.getMessage(), e);
-    }
-    long millis = Math.max(1, interval.toMillis());
-    thread = new Thread(() -> loop(millis), "heartbeat-" + run.id());
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  /** The error of the latest beat, if it failed; beats go on after a failure. */
-  public Optional<IOException> lastError() {
-    return Optional.ofNullable(lastError);
-  }
-
-  /** Stops beating and waits for the thread to finish; no beat happens after this returns. */
-  @Override
-  public void close() {
-    stop.countDown();
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true; // finish waiting, then restore the flag
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void loop(long millis) {
-    try {
-      while (!stop.await(millis, TimeUnit.MILLISECONDS)) {
-        try {
-          beat();
-          lastError = null;
-        } catch (IOException | RuntimeException e) {
-          lastError = e instanceof IOException io ? io : new IOException(e);
+    /**
+     * Beats once at once (so a missing or corrupt status fails here, as an {@link UncheckedIOException}
+     * naming the file), then every {@code interval} on a daemon thread.
+     */
+    public Heartbeat(RunDir run, Duration interval, LongSupplier currentStep) {
+        this.run = Objects.requireNonNull(run, "run");
+        this.currentStep = Objects.requireNonNull(currentStep, "currentStep");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("heartbeat interval must be positive, got " + interval);
         }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // stop beating
+        try {
+            beat();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start heartbeat for run " + run.id() + ": " + e.getMessage(), e);
+        }
+        long millis = Math.max(1, interval.toMillis());
+        thread = new Thread(() -> loop(millis), "heartbeat-" + run.id());
+        thread.setDaemon(true);
+        thread.start();
     }
-  }
 
-  private void beat() throws IOException {
-    long step = currentStep.getAsLong();
-    run.updateStatus(s -> s.state() == RunState.RUNNING ? s.withHeartbeat(Instant.now(), step) : s);
-  }
+    /** The error of the latest beat, if it failed; beats go on after a failure. */
+    public Optional<IOException> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    /** Stops beating and waits for the thread to finish; no beat happens after this returns. */
+    @Override
+    public void close() {
+        stop.countDown();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // finish waiting, then restore the flag
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop(long millis) {
+        try {
+            while (!stop.await(millis, TimeUnit.MILLISECONDS)) {
+                try {
+                    beat();
+                    lastError = null;
+                } catch (IOException | RuntimeException e) {
+                    lastError = e instanceof IOException io ? io : new IOException(e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop beating
+        }
+    }
+
+    private void beat() throws IOException {
+        long step = currentStep.getAsLong();
+        run.updateStatus(s -> s.state() == RunState.RUNNING ? s.withHeartbeat(Instant.now(), step) : s);
+    }
 }

@@ -22,84 +22,86 @@ import java.util.Objects;
  */
 final class MetricLine {
 
-  private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = new JsonFactory();
 
-  private MetricLine() {}
+    private MetricLine() {}
 
-  /** The row as one line of JSON, without the newline; keys in the map's order. */
-  static String format(Map<String, ? extends Number> row) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      for (Map.Entry<String, ? extends Number> e : row.entrySet()) {
-        String key = Objects.requireNonNull(e.getKey(), "metric name");
-        Number v = Objects.requireNonNull(e.getValue(), () -> "value of metric " + key);
-        g.writeFieldName(key);
-        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-          g.writeNumber(v.longValue());
-        } else {
-          double d = v.doubleValue();
-          if (Double.isFinite(d)) {
-            g.writeNumber(Double.toString(d));
-          } else {
-            g.writeString(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
-          }
+    /** The row as one line of JSON, without the newline; keys in the map's order. */
+    static String format(Map<String, ? extends Number> row) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            for (Map.Entry<String, ? extends Number> e : row.entrySet()) {
+                String key = Objects.requireNonNull(e.getKey(), "metric name");
+                Number v = Objects.requireNonNull(e.getValue(), () -> "value of metric " + key);
+                g.writeFieldName(key);
+                if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+                    g.writeNumber(v.longValue());
+                } else {
+                    double d = v.doubleValue();
+                    if (Double.isFinite(d)) {
+                        g.writeNumber(Double.toString(d));
+                    } else {
+                        g.writeString(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+                    }
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not fail
+        return out.toString();
     }
-    return out.toString();
-  }
 
-  /**
-   * Parses one line.
-   *
-   * @param where names the line in error messages, e.g. {@code "runs/a/metrics.jsonl line 12"}
-   * @throws IOException naming {@code where} if the line is not a flat JSON object of numbers
-   */
-  static Map<String, Double> parse(String line, String where) throws IOException {
-    Map<String, Double> row = new LinkedHashMap<>();
-    try (JsonParser p = JSON.createParser(line)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw corrupt(where, "expected a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String key = p.currentName();
-        JsonToken t = p.nextToken();
-        row.put(key, value(p, t, key, where));
-      }
-      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        throw corrupt(where, "unexpected content after the JSON object");
-      }
-    } catch (JsonProcessingException e) {
-      throw corrupt(where, "not valid JSON: " + e.getOriginalMessage());
+    /**
+     * Parses one line.
+     *
+     * @param where names the line in error messages, e.g. {@code "runs/a/metrics.jsonl line 12"}
+     * @throws IOException naming {@code where} if the line is not a flat JSON object of numbers
+     */
+    static Map<String, Double> parse(String line, String where) throws IOException {
+        Map<String, Double> row = new LinkedHashMap<>();
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw corrupt(where, "expected a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                JsonToken t = p.nextToken();
+                row.put(key, value(p, t, key, where));
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw corrupt(where, "unexpected content after the JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            throw corrupt(where, "not valid JSON: " + e.getOriginalMessage());
+        }
+        return Collections.unmodifiableMap(row);
     }
-    return Collections.unmodifiableMap(row);
-  }
 
-  private static double value(JsonParser p, JsonToken t, String key, String where) throws IOException {
-    if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-      return p.getDoubleValue();
+    private static double value(JsonParser p, JsonToken t, String key, String where) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return p.getDoubleValue();
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            switch (p.getText()) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
+            }
+        }
+        throw corrupt(
+                where,
+                "value of \"" + key + "\" must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", found "
+                        + (t == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\"" : String.valueOf(t.asString())));
     }
-    if (t == JsonToken.VALUE_STRING) {
-      switch (p.getText()) {
-        case "NaN":
-          return Double.NaN;
-        case "Infinity":
-          return Double.POSITIVE_INFINITY;
-        case "-Infinity":
-          return Double.NEGATIVE_INFINITY;
-        default:
-          break;
-      }
-    }
-    throw corrupt(where, "value of \"" + key + "\" must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", found "
-        + (t == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\"" : String.valueOf(t.asString())));
-  }
 
-  private static IOException corrupt(String where, String problem) {
-    return new IOException(where + ": corrupt metric row: " + problem);
-  }
+    private static IOException corrupt(String where, String problem) {
+        return new IOException(where + ": corrupt metric row: " + problem);
+    }
 }

@@ -20,67 +20,78 @@ import java.util.stream.Stream;
  */
 public final class RunIndex {
 
-  /** A RUNNING run whose heartbeat is older than this is listed as KILLED. */
-  public static final Duration STALE_AFTER = Duration.ofSeconds(60);
+    /** A RUNNING run whose heartbeat is older than this is listed as KILLED. */
+    public static final Duration STALE_AFTER = Duration.ofSeconds(60);
 
-  private RunIndex() {}
+    private RunIndex() {}
 
-  /**
-   * Every direct subdirectory of {@code runsRoot} that has a {@code status.json}, with its effective
-   * status ({@link #STALE_AFTER}), newest start first.
-   *
-   * @throws IOException if {@code runsRoot} itself cannot be listed
-   */
-  public static List<RunSummary> list(Path runsRoot) throws IOException {
-    return list(runsRoot, STALE_AFTER);
-  }
-
-  /** As {@link #list(Path)}, with another staleness limit. */
-  public static List<RunSummary> list(Path runsRoot, Duration staleAfter) throws IOException {
-    if (!Files.isDirectory(runsRoot)) {
-      throw new NoSuchFileException(runsRoot.toString(), null, "runs directory does not exist");
+    /**
+     * Every direct subdirectory of {@code runsRoot} that has a {@code status.json}, with its effective
+     * status ({@link #STALE_AFTER}), newest start first.
+     *
+     * @throws IOException if {@code runsRoot} itself cannot be listed
+     */
+    public static List<RunSummary> list(Path runsRoot) throws IOException {
+        return list(runsRoot, STALE_AFTER);
     }
-    List<RunSummary> runs = new ArrayList<>();
-    try (Stream<Path> dirs = Files.list(runsRoot)) {
-      for (Path dir : (Iterable<Path>) dirs::iterator) {
-        RunDir run = RunDir.unchecked(dir);
-        if (Files.isDirectory(dir) && Files.exists(run.statusFile())) {
-          runs.add(summarize(run, staleAfter));
+
+    /** As {@link #list(Path)}, with another staleness limit. */
+    public static List<RunSummary> list(Path runsRoot, Duration staleAfter) throws IOException {
+        if (!Files.isDirectory(runsRoot)) {
+            throw new NoSuchFileException(runsRoot.toString(), null, "runs directory does not exist");
         }
-      }
+        List<RunSummary> runs = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(runsRoot)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                RunDir run = RunDir.unchecked(dir);
+                if (Files.isDirectory(dir) && Files.exists(run.statusFile())) {
+                    runs.add(summarize(run, staleAfter));
+                }
+            }
+        }
+        runs.sort(Comparator.comparing((RunSummary r) -> r.status().startedAt())
+                .reversed()
+                .thenComparing(RunSummary::id));
+        return runs;
     }
-    runs.sort(Comparator.comparing((RunSummary r) -> r.status().startedAt()).reversed()
-        .thenComparing(RunSummary::id));
-    return runs;
-  }
 
-  private static RunSummary summarize(RunDir run, Duration staleAfter) {
-    RunStatus status;
-    try {
-      status = run.effectiveStatus(staleAfter);
-    } catch (IOException | RuntimeException e) {
-      return new RunSummary(run.id(), run.root(), unreadable(run, e), Optional.empty());
+    private static RunSummary summarize(RunDir run, Duration staleAfter) {
+        RunStatus status;
+        try {
+            status = run.effectiveStatus(staleAfter);
+        } catch (IOException | RuntimeException e) {
+            return new RunSummary(run.id(), run.root(), unreadable(run, e), Optional.empty());
+        }
+        Optional<Map<String, Double>> last;
+        try {
+            last = run.metrics().last();
+        } catch (IOException | RuntimeException e) {
+            status = status.withState(
+                    status.state(),
+                    Optional.of("metrics unreadable: " + e.getMessage()
+                            + status.message().map(m -> "; " + m).orElse("")));
+            last = Optional.empty();
+        }
+        return new RunSummary(run.id(), run.root(), status, last);
     }
-    Optional<Map<String, Double>> last;
-    try {
-      last = run.metrics().last();
-    } catch (IOException | RuntimeException e) {
-      status = status.withState(status.state(), Optional.of("metrics unreadable: " + e.getMessage()
-          + status.message().map(m -> "; " + m).orElse("")));
-      last = Optional.empty();
-    }
-    return new RunSummary(run.id(), run.root(), status, last);
-  }
 
-  /** A FAILED stand-in for a run whose status cannot be read, dated by its status file. */
-  private static RunStatus unreadable(RunDir run, Exception e) {
-    Instant modified;
-    try {
-      modified = Files.getLastModifiedTime(run.statusFile()).toInstant();
-    } catch (IOException gone) {
-      modified = FileTime.fromMillis(0).toInstant();
+    /** A FAILED stand-in for a run whose status cannot be read, dated by its status file. */
+    private static RunStatus unreadable(RunDir run, Exception e) {
+        Instant modified;
+        try {
+            modified = Files.getLastModifiedTime(run.statusFile()).toInstant();
+        } catch (IOException gone) {
+            modified = FileTime.fromMillis(0).toInstant();
+        }
+        return new RunStatus(
+                RunState.FAILED,
+                "unknown",
+                0,
+                "unknown",
+                modified,
+                modified,
+                0,
+                0,
+                Optional.of("unreadable run: " + e.getMessage()));
     }
-    return new RunStatus(RunState.FAILED, "unknown", 0, "unknown", modified, modified, 0, 0,
-        Optional.of("unreadable run: " + e.getMessage()));
-  }
 }

@@ -20,104 +20,104 @@ import java.util.Optional;
  */
 final class StatusJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private StatusJson() {}
+    private StatusJson() {}
 
-  static String format(RunStatus s) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("state", s.state().name());
-    o.put("recipe", s.recipe());
-    o.put("pid", s.pid());
-    o.put("host", s.host());
-    o.put("startedAt", s.startedAt().toString());
-    o.put("heartbeatAt", s.heartbeatAt().toString());
-    o.put("step", s.step());
-    o.put("totalSteps", s.totalSteps());
-    s.message().ifPresent(m -> o.put("message", m));
-    try {
-      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
+    static String format(RunStatus s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("state", s.state().name());
+        o.put("recipe", s.recipe());
+        o.put("pid", s.pid());
+        o.put("host", s.host());
+        o.put("startedAt", s.startedAt().toString());
+        o.put("heartbeatAt", s.heartbeatAt().toString());
+        o.put("step", s.step());
+        o.put("totalSteps", s.totalSteps());
+        s.message().ifPresent(m -> o.put("message", m));
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
+        }
     }
-  }
 
-  /** Reads {@code file}; a missing or corrupt file is an IOException naming it and the problem. */
-  static RunStatus read(Path file) throws IOException {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(file.toString(), null, "run has no status file");
+    /** Reads {@code file}; a missing or corrupt file is an IOException naming it and the problem. */
+    static RunStatus read(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "run has no status file");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw corrupt(file, "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw corrupt(file, "expected a JSON object");
+        }
+        try {
+            return new RunStatus(
+                    state(file, root),
+                    text(file, root, "recipe"),
+                    integer(file, root, "pid"),
+                    text(file, root, "host"),
+                    instant(file, root, "startedAt"),
+                    instant(file, root, "heartbeatAt"),
+                    integer(file, root, "step"),
+                    integer(file, root, "totalSteps"),
+                    root.hasNonNull("message") ? Optional.of(text(file, root, "message")) : Optional.empty());
+        } catch (IllegalArgumentException e) {
+            throw corrupt(file, e.getMessage());
+        }
     }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw corrupt(file, "not valid JSON: " + e.getOriginalMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw corrupt(file, "expected a JSON object");
-    }
-    try {
-      return new RunStatus(
-          state(file, root),
-          text(file, root, "recipe"),
-          integer(file, root, "pid"),
-          text(file, root, "host"),
-          instant(file, root, "startedAt"),
-          instant(file, root, "heartbeatAt"),
-          integer(file, root, "step"),
-          integer(file, root, "totalSteps"),
-          root.hasNonNull("message") ? Optional.of(text(file, root, "message")) : Optional.empty());
-    } catch (IllegalArgumentException e) {
-      throw corrupt(file, e.getMessage());
-    }
-  }
 
-  private static RunState state(Path file, JsonNode root) throws IOException {
-    String s = text(file, root, "state");
-    try {
-      return RunState.valueOf(s);
-    } catch (IllegalArgumentException e) {
-      throw corrupt(file, "state \"" + s + "\" is not one of " + Arrays.toString(RunState.values()));
+    private static RunState state(Path file, JsonNode root) throws IOException {
+        String s = text(file, root, "state");
+        try {
+            return RunState.valueOf(s);
+        } catch (IllegalArgumentException e) {
+            throw corrupt(file, "state \"" + s + "\" is not one of " + Arrays.toString(RunState.values()));
+        }
     }
-  }
 
-  private static String text(Path file, JsonNode root, String field) throws IOException {
-    JsonNode v = require(file, root, field);
-    if (!v.isTextual()) {
-      throw corrupt(file, field + " must be a string, found " + v);
+    private static String text(Path file, JsonNode root, String field) throws IOException {
+        JsonNode v = require(file, root, field);
+        if (!v.isTextual()) {
+            throw corrupt(file, field + " must be a string, found " + v);
+        }
+        return v.textValue();
     }
-    return v.textValue();
-  }
 
-  private static long integer(Path file, JsonNode root, String field) throws IOException {
-    JsonNode v = require(file, root, field);
-    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      throw corrupt(file, field + " must be an integer, found " + v);
+    private static long integer(Path file, JsonNode root, String field) throws IOException {
+        JsonNode v = require(file, root, field);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw corrupt(file, field + " must be an integer, found " + v);
+        }
+        return v.longValue();
     }
-    return v.longValue();
-  }
 
-  private static Instant instant(Path file, JsonNode root, String field) throws IOException {
-    String s = text(file, root, field);
-    try {
-      return Instant.parse(s);
-    } catch (DateTimeParseException e) {
-      throw corrupt(file, field + " must be an ISO-8601 instant like 2025-01-31T12:00:00Z, found \"" + s + "\"");
+    private static Instant instant(Path file, JsonNode root, String field) throws IOException {
+        String s = text(file, root, field);
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw corrupt(file, field + " must be an ISO-8601 instant like 2025-01-31T12:00:00Z, found \"" + s + "\"");
+        }
     }
-  }
 
-  private static JsonNode require(Path file, JsonNode root, String field) throws IOException {
-    JsonNode v = root.get(field);
-    if (v == null || v.isNull()) {
-      throw corrupt(file, "field \"" + field + "\" is missing");
+    private static JsonNode require(Path file, JsonNode root, String field) throws IOException {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) {
+            throw corrupt(file, "field \"" + field + "\" is missing");
+        }
+        return v;
     }
-    return v;
-  }
 
-  private static IOException corrupt(Path file, String problem) {
-    return new IOException(file + ": corrupt run status: " + problem);
-  }
+    private static IOException corrupt(Path file, String problem) {
+        return new IOException(file + ": corrupt run status: " + problem);
+    }
 }

@@ -12,52 +12,50 @@ import java.util.OptionalLong;
  */
 public final class SafetensorsException extends IOException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String source;
-  private final Optional<String> tensorName;
-  private final OptionalLong byteOffset;
+    private final String source;
+    private final Optional<String> tensorName;
+    private final OptionalLong byteOffset;
 
-  /** A problem with the file as a whole. */
-  public SafetensorsException(String source, String problem) {
-    this(source, Optional.empty(), OptionalLong.empty(), problem);
-  }
+    /** A problem with the file as a whole. */
+    public SafetensorsException(String source, String problem) {
+        this(source, Optional.empty(), OptionalLong.empty(), problem);
+    }
 
-  /**
-   * @param source the file (or other source) name
-   * @param tensorName the header entry concerned, if any
-   * @param byteOffset the offset from the start of the file, if known
-   * @param problem what is wrong and what was expected
-   */
-  public SafetensorsException(
-      String source, Optional<String> tensorName, OptionalLong byteOffset, String problem) {
-    super(message(source, tensorName, byteOffset, problem));
-    this.source = Objects.requireNonNull(source, "source");
-    this.tensorName = tensorName;
-    this.byteOffset = byteOffset;
-  }
+    /**
+     * @param source the file (or other source) name
+     * @param tensorName the header entry concerned, if any
+     * @param byteOffset the offset from the start of the file, if known
+     * @param problem what is wrong and what was expected
+     */
+    public SafetensorsException(String source, Optional<String> tensorName, OptionalLong byteOffset, String problem) {
+        super(message(source, tensorName, byteOffset, problem));
+        this.source = Objects.requireNonNull(source, "source");
+        this.tensorName = tensorName;
+        this.byteOffset = byteOffset;
+    }
 
-  /** The file or other source that was being read. */
-  public String source() {
-    return source;
-  }
+    /** The file or other source that was being read. */
+    public String source() {
+        return source;
+    }
 
-  /** The header entry concerned, if the problem is about one tensor. */
-  public Optional<String> tensorName() {
-    return tensorName;
-  }
+    /** The header entry concerned, if the problem is about one tensor. */
+    public Optional<String> tensorName() {
+        return tensorName;
+    }
 
-  /** Offset from the start of the file where the problem is, if known. */
-  public OptionalLong byteOffset() {
-    return byteOffset;
-  }
+    /** Offset from the start of the file where the problem is, if known. */
+    public OptionalLong byteOffset() {
+        return byteOffset;
+    }
 
-  private static String message(
-      String source, Optional<String> tensorName, OptionalLong byteOffset, String problem) {
-    StringBuilder m = new StringBuilder(source).append(": ");
-    tensorName.ifPresent(n -> m.append("tensor '").append(n).append("': "));
-    m.append(problem);
-    byteOffset.ifPresent(o -> m.append(" (at byte ").append(o).append(')'));
-    return m.toString();
-  }
+    private static String message(String source, Optional<String> tensorName, OptionalLong byteOffset, String problem) {
+        StringBuilder m = new StringBuilder(source).append(": ");
+        tensorName.ifPresent(n -> m.append("tensor '").append(n).append("': "));
+        m.append(problem);
+        byteOffset.ifPresent(o -> m.append(" (at byte ").append(o).append(')'));
+        return m.toString();
+    }
 }

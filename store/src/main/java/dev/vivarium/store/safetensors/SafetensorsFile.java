@@ -14,27 +14,27 @@ import java.util.stream.Collectors;
  */
 public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata) {
 
-  private static final int NAMES_SHOWN = 20;
+    private static final int NAMES_SHOWN = 20;
 
-  /** Copies both maps, keeping their iteration order. */
-  public SafetensorsFile {
-    tensors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tensors, "tensors")));
-    metadata = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(metadata, "metadata")));
-  }
-
-  /**
-   * The tensor called {@code name}.
-   *
-   * @throws IllegalArgumentException naming the missing key and listing the first names that exist
-   */
-  public Tensor get(String name) {
-    Tensor t = tensors.get(name);
-    if (t == null) {
-      String shown = tensors.keySet().stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
-      String more = tensors.size() > NAMES_SHOWN ? ", ... (" + tensors.size() + " in all)" : "";
-      throw new IllegalArgumentException(
-          "no tensor \"" + name + "\"; the file has: " + (tensors.isEmpty() ? "(none)" : shown + more));
+    /** Copies both maps, keeping their iteration order. */
+    public SafetensorsFile {
+        tensors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tensors, "tensors")));
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(metadata, "metadata")));
     }
-    return t;
-  }
+
+    /**
+     * The tensor called {@code name}.
+     *
+     * @throws IllegalArgumentException naming the missing key and listing the first names that exist
+     */
+    public Tensor get(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            String shown = tensors.keySet().stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
+            String more = tensors.size() > NAMES_SHOWN ? ", ... (" + tensors.size() + " in all)" : "";
+            throw new IllegalArgumentException(
+                    "no tensor \"" + name + "\"; the file has: " + (tensors.isEmpty() ? "(none)" : shown + more));
+        }
+        return t;
+    }
 }

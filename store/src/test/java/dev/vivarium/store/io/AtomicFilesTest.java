@@ -17,82 +17,89 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFilesTest {
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void writesNewFileAndReplacesOldOne() throws IOException {
-    Path target = dir.resolve("config.yaml");
-    AtomicFiles.writeString(target, "a: 1\n");
-    assertEquals("a: 1\n", Files.readString(target));
-    AtomicFiles.writeString(target, "a: 2\n");
-    assertEquals("a: 2\n", Files.readString(target));
-    assertEquals(List.of(target), listing());
-  }
-
-  @Test
-  void writeBytesIsExact() throws IOException {
-    Path target = dir.resolve("blob");
-    byte[] content = {0, -1, 10, 13, 127, -128};
-    AtomicFiles.writeBytes(target, content);
-    assertArrayEquals(new byte[] {0, -1, 10, 13, 127, -128}, Files.readAllBytes(target));
-  }
-
-  @Test
-  void targetUntouchedAndNoTempFileWhenWriterThrowsIoException() throws IOException {
-    Path target = dir.resolve("status.json");
-    Files.writeString(target, "old");
-    IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
-      out.write("half of the new content".getBytes(StandardCharsets.UTF_8));
-      throw new IOException("disk full");
-    }));
-    assertEquals("disk full", e.getMessage());
-    assertEquals("old", Files.readString(target));
-    assertEquals(List.of(target), listing());
-  }
-
-  @Test
-  void targetUntouchedAndNoTempFileWhenWriterThrowsRuntimeException() throws IOException {
-    Path target = dir.resolve("status.json");
-    Files.writeString(target, "old");
-    assertThrows(IllegalStateException.class, () -> AtomicFiles.write(target, out -> {
-      out.write(new byte[100_000]);
-      throw new IllegalStateException("bug in writer");
-    }));
-    assertEquals("old", Files.readString(target));
-    assertEquals(List.of(target), listing());
-  }
-
-  @Test
-  void noTargetCreatedWhenFirstWriteFails() throws IOException {
-    Path target = dir.resolve("new.bin");
-    assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
-      throw new IOException("nope");
-    }));
-    assertFalse(Files.exists(target));
-    assertEquals(List.of(), listing());
-  }
-
-  @Test
-  void writerMayCloseTheStream() throws IOException {
-    Path target = dir.resolve("closed.txt");
-    AtomicFiles.write(target, out -> {
-      out.write('x');
-      out.close();
-    });
-    assertEquals("x", Files.readString(target));
-    assertEquals(List.of(target), listing());
-  }
-
-  @Test
-  void missingDirectoryIsAnIoException() {
-    Path target = dir.resolve("no/such/dir/file.txt");
-    assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "x"));
-    assertTrue(Files.notExists(dir.resolve("no")));
-  }
-
-  private List<Path> listing() throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.sorted().toList();
+    @Test
+    void writesNewFileAndReplacesOldOne() throws IOException {
+        Path target = dir.resolve("config.yaml");
+        AtomicFiles.writeString(target, "a: 1\n");
+        assertEquals("a: 1\n", Files.readString(target));
+        AtomicFiles.writeString(target, "a: 2\n");
+        assertEquals("a: 2\n", Files.readString(target));
+        assertEquals(List.of(target), listing());
     }
-  }
+
+    @Test
+    void writeBytesIsExact() throws IOException {
+        Path target = dir.resolve("blob");
+        byte[] content = {0, -1, 10, 13, 127, -128};
+        AtomicFiles.writeBytes(target, content);
+        assertArrayEquals(new byte[] {0, -1, 10, 13, 127, -128}, Files.readAllBytes(target));
+    }
+
+    @Test
+    void targetUntouchedAndNoTempFileWhenWriterThrowsIoException() throws IOException {
+        Path target = dir.resolve("status.json");
+        Files.writeString(target, "old");
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(target, out -> {
+                    out.write("half of the new content".getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("disk full");
+                }));
+        assertEquals("disk full", e.getMessage());
+        assertEquals("old", Files.readString(target));
+        assertEquals(List.of(target), listing());
+    }
+
+    @Test
+    void targetUntouchedAndNoTempFileWhenWriterThrowsRuntimeException() throws IOException {
+        Path target = dir.resolve("status.json");
+        Files.writeString(target, "old");
+        assertThrows(
+                IllegalStateException.class,
+                () -> AtomicFiles.write(target, out -> {
+                    out.write(new byte[100_000]);
+                    throw new IllegalStateException("bug in writer");
+                }));
+        assertEquals("old", Files.readString(target));
+        assertEquals(List.of(target), listing());
+    }
+
+    @Test
+    void noTargetCreatedWhenFirstWriteFails() throws IOException {
+        Path target = dir.resolve("new.bin");
+        assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(target, out -> {
+                    throw new IOException("nope");
+                }));
+        assertFalse(Files.exists(target));
+        assertEquals(List.of(), listing());
+    }
+
+    @Test
+    void writerMayCloseTheStream() throws IOException {
+        Path target = dir.resolve("closed.txt");
+        AtomicFiles.write(target, out -> {
+            out.write('x');
+            out.close();
+        });
+        assertEquals("x", Files.readString(target));
+        assertEquals(List.of(target), listing());
+    }
+
+    @Test
+    void missingDirectoryIsAnIoException() {
+        Path target = dir.resolve("no/such/dir/file.txt");
+        assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "x"));
+        assertTrue(Files.notExists(dir.resolve("no")));
+    }
+
+    private List<Path> listing() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
 }
