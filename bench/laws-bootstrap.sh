@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Wall time of 4,000 bootstrap refits of L(N, D) on the Chinchilla points (laws module).
-# Usage: bench/laws-bootstrap.sh [resamples] [threads]   (from the project root; needs ../shared/data)
+# Usage: bench/laws-bootstrap.sh [resamples] [threads]   (from the project root; reads data/chinchilla)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -pl laws -am test-compile -Dmaven.test.skip.exec=true

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The grokking detector on the metric log of a real Vivarium run (recipe grokking-quick: modular addition
  * mod 113 with 40% of pairs for training, one-layer transformer, AdamW with weight decay 1.0, logged every 50
  * steps, stopped at step 2850 when test accuracy reached 0.995), frozen as a fixture. The expected steps
- * were read off the log by tools/oracles/grok_steps.py: the first logged step from which train_acc (then
+ * were read off the log by tools/oracle/grok_steps.py: the first logged step from which train_acc (then
  * test_acc) stays at or above 0.95.
  */
 class GrokkingFixtureTest {
@@ -45,7 +45,7 @@ class GrokkingFixtureTest {
         assertEquals(10.063147728533549 - 4.75586802099386, r.prominence(), 1e-12);
     }
 
-    // tools/oracles/grok_steps.py on the fixture: memorisation_step 150.0, grok_step 2600.0
+    // tools/oracle/grok_steps.py on the fixture: memorisation_step 150.0, grok_step 2600.0
     private static final double MEMORISATION_STEP = 150;
     private static final double GROK_STEP = 2600;
     private static final Grokking.Verdict EXPECTED_VERDICT = Grokking.Verdict.GROKKED;

@@ -9,24 +9,23 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The Chinchilla points of shared/data/chinchilla, as its README says: the 240 lowest-loss points, with
- * D = C / (6 N). The data are found by walking up from the working directory to a {@code shared/data}
- * folder; they are never copied into the repository.
+ * The Chinchilla points of the repository's {@code data/chinchilla} (its README gives their source), as
+ * Besiroglu et al. used them: the 240 lowest-loss points, with D = C / (6 N).
  */
 public final class ChinchillaData {
     private ChinchillaData() {}
 
-    /** The folder {@code shared/data/chinchilla}, found by walking up from the working directory. */
+    /** The folder {@code data/chinchilla} of the repository, found from a module's or the root's directory. */
     public static Path folder() {
         Path dir = Path.of("").toAbsolutePath();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/data/chinchilla");
-            if (Files.isDirectory(candidate)) {
+        for (Path p : new Path[] {dir, dir.getParent()}) {
+            Path candidate = p == null ? null : p.resolve("data/chinchilla");
+            if (candidate != null && Files.isRegularFile(candidate.resolve("svg_extracted_data.csv"))) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared/data/chinchilla not found in " + dir + " or any folder above it;"
-                + " the Chinchilla tests need the shared data folder beside the project (../shared/data/chinchilla)");
+        throw new IllegalStateException("data/chinchilla/svg_extracted_data.csv not found in " + dir
+                + " or its parent: run the tests from the repository (mvn -B test)");
     }
 
     /** The 240 lowest-loss points as L(N, D) data. */

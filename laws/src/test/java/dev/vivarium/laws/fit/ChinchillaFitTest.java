@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Approach 3 on the 240 lowest-loss Chinchilla points. Oracles: scipy's L-BFGS-B from the full grid
- * (tools/oracles/chinchilla_fit.py) and Besiroglu et al.'s published refit (shared/data/chinchilla/README.md).
+ * (tools/oracle/chinchilla_fit.py) and Besiroglu et al.'s published refit (data/chinchilla/README.md).
  */
 class ChinchillaFitTest {
     // Besiroglu et al. 2024: value and bootstrap standard error
@@ -39,7 +39,7 @@ class ChinchillaFitTest {
 
     @Test
     void matchesScipyOnTheSameObjective() {
-        // tools/oracles/chinchilla_fit.py: objective 0.001018274039, E 1.817231, A 477.7683, B 2144.5388,
+        // tools/oracle/chinchilla_fit.py: objective 0.001018274039, E 1.817231, A 477.7683, B 2144.5388,
         // alpha 0.347303, beta 0.367198
         assertEquals(240, fit.points());
         assertTrue(fit.objective() <= 0.001018274039 + 1e-12, "objective " + fit.objective());

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Oracle for dev.vivarium.laws.fit.ChinchillaFitTest: the Approach 3 fit of L(N, D) on the 240
-lowest-loss points of shared/data/chinchilla, done with scipy as in Besiroglu et al. 2024.
+lowest-loss points of data/chinchilla, done with scipy as in Besiroglu et al. 2024.
 
-Run with Debian's python (it has numpy and scipy): /usr/bin/python3 tools/oracles/chinchilla_fit.py
+Run with Debian's python (it has numpy and scipy): /usr/bin/python3 tools/oracle/chinchilla_fit.py
 The numbers it prints are hard-coded as expected values in the test.
 """
 import itertools
@@ -14,9 +14,7 @@ from scipy.optimize import minimize
 from scipy.special import huber, logsumexp
 
 root = pathlib.Path(__file__).resolve().parents[2]
-csv = root.parent / "shared" / "data" / "chinchilla" / "svg_extracted_data.csv"
-if not csv.exists():
-    csv = root / "shared" / "data" / "chinchilla" / "svg_extracted_data.csv"
+csv = root / "data" / "chinchilla" / "svg_extracted_data.csv"
 data = np.genfromtxt(csv, delimiter=",", names=True, dtype=None, encoding="utf-8", comments=None)
 N = data["Model_Size"].astype(float)
 C = data["Training_FLOP"].astype(float)

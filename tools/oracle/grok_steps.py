@@ -3,7 +3,7 @@
 the first logged step from which train_acc, and then test_acc, stays at or above the threshold to the end
 of the log. A repeated step (a resumed run) replaces the rows from that step on, as in RunRecord.series.
 
-Usage: /usr/bin/python3 tools/oracles/grok_steps.py laws/src/test/resources/fixtures/grokking-metrics.jsonl [0.95]
+Usage: /usr/bin/python3 tools/oracle/grok_steps.py laws/src/test/resources/fixtures/grokking-metrics.jsonl [0.95]
 """
 import json
 import sys
