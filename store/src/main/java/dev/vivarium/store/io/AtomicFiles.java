@@ -7,13 +7,18 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * Writes files so that a reader sees either the old content or the complete new content, never a
@@ -23,6 +28,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * is forced to disk, and is renamed over the target with {@code ATOMIC_MOVE}; then the directory itself
  * is forced (best effort) so the rename survives a crash. On any failure the temporary file is deleted
  * and the old target is left untouched.
+ *
+ * <p>Only a regular file (or nothing) is ever replaced: a target that is a directory, a device such as
+ * {@code /dev/full}, a pipe or a symbolic link is refused before anything is written. A writer killed
+ * mid-write leaves its temporary file behind; {@link #removeTemporaries} deletes those of a folder whose
+ * only writer is the caller (a run directory under its lock).
  */
 public final class AtomicFiles {
 
@@ -46,6 +56,14 @@ public final class AtomicFiles {
         Objects.requireNonNull(writer, "writer");
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
+        if (dir == null || absolute.getFileName() == null) {
+            throw new IOException(target + ": not a file name (a file is written inside a directory)");
+        }
+        if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(absolute, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(
+                    target + ": exists and is not a regular file (" + kind(absolute) + "); refusing to replace it");
+        }
         Path tmp = null;
         try {
             tmp = createTemp(dir, absolute);
@@ -80,6 +98,42 @@ public final class AtomicFiles {
     public static void writeBytes(Path target, byte[] content) throws IOException {
         Objects.requireNonNull(content, "content");
         write(target, out -> out.write(content));
+    }
+
+    /**
+     * Deletes the temporary files that killed writers left in {@code dir} ({@code .NAME.tmp-XXXX}); call it
+     * only where no other writer can be writing (for a run, while holding its lock).
+     *
+     * @return the files deleted
+     */
+    public static List<Path> removeTemporaries(Path dir) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return removed;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*.tmp-*")) {
+            for (Path p : entries) {
+                if (TEMP.matcher(p.getFileName().toString()).matches()
+                        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(p);
+                    removed.add(p);
+                }
+            }
+        }
+        removed.sort(null);
+        return removed;
+    }
+
+    private static final Pattern TEMP = Pattern.compile("\\..+\\.tmp-[0-9a-z]{1,13}");
+
+    private static String kind(Path p) {
+        if (Files.isSymbolicLink(p)) {
+            return "a symbolic link";
+        }
+        if (Files.isDirectory(p)) {
+            return "a directory";
+        }
+        return "a device, pipe or socket";
     }
 
     /** Creates an empty temp file with default permissions; another writer's temp file is never reused. */

@@ -24,7 +24,18 @@ final class MetricLine {
 
     private static final JsonFactory JSON = new JsonFactory();
 
+    /** The key column: every row has one, an integer, strictly increasing down the log. */
+    static final String STEP = "step";
+
     private MetricLine() {}
+
+    private static long step(Number v) {
+        double d = v.doubleValue();
+        if (!(d >= 0) || d != Math.rint(d) || d > 0x1p53) {
+            throw new IllegalArgumentException("metric row's step must be a whole number >= 0, got " + v);
+        }
+        return v instanceof Long || v instanceof Integer ? v.longValue() : (long) d;
+    }
 
     /** The row as one line of JSON, without the newline; keys in the map's order. */
     static String format(Map<String, ? extends Number> row) {
@@ -35,7 +46,9 @@ final class MetricLine {
                 String key = Objects.requireNonNull(e.getKey(), "metric name");
                 Number v = Objects.requireNonNull(e.getValue(), () -> "value of metric " + key);
                 g.writeFieldName(key);
-                if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+                if (key.equals(STEP)) {
+                    g.writeNumber(step(v)); // the log's key column: always an integer
+                } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
                     g.writeNumber(v.longValue());
                 } else {
                     double d = v.doubleValue();

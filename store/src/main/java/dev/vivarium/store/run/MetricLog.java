@@ -19,7 +19,9 @@ import java.util.Optional;
 
 /**
  * A run's append-only metric log, {@code metrics.jsonl}: one JSON object of numbers per line (see
- * {@link MetricLine} for the exact format), so a curve survives a crash up to its last whole line.
+ * {@link MetricLine} for the exact format), so a curve survives a crash up to its last whole line. Every
+ * row has an integer {@code "step"}, and steps strictly increase down the file: a reader refuses a log
+ * with a row without a step, an empty row, or a repeated or out-of-order step, naming the line.
  *
  * <p>A line counts only once its newline is written: a final line without one (the process died
  * mid-write) is ignored by readers and cut off before the next append. The file is opened on the first
@@ -31,6 +33,7 @@ public final class MetricLog implements AutoCloseable {
 
     private final Path file;
     private FileChannel out; // null until the first append, and after close()
+    private long lastStep = -1; // the last row's step once the file is open for appending
 
     /** A log at {@code file}; nothing is opened or created until the first append. */
     public MetricLog(Path file) {
@@ -49,8 +52,17 @@ public final class MetricLog implements AutoCloseable {
      * @throws NullPointerException if a key or value is null; nothing is written then
      */
     public synchronized void append(Map<String, ? extends Number> row) throws IOException {
+        Number step = row.get(MetricLine.STEP);
+        if (step == null) {
+            throw new IllegalArgumentException("a metric row needs a \"step\"; got " + row.size() + " other keys");
+        }
         ByteBuffer line = ByteBuffer.wrap((MetricLine.format(row) + "\n").getBytes(StandardCharsets.UTF_8));
         FileChannel ch = open();
+        if (lastStep >= 0 && step.doubleValue() <= lastStep) {
+            throw new IOException(file + ": cannot append step " + step.longValue() + " after step " + lastStep
+                    + "; a metric log's steps must increase");
+        }
+        lastStep = step.longValue();
         while (line.hasRemaining()) {
             ch.write(line);
         }
@@ -63,9 +75,67 @@ public final class MetricLog implements AutoCloseable {
      * @throws IOException naming the file and line number of a corrupt line
      */
     public List<Map<String, Double>> read() throws IOException {
+        Contents c = readValid();
+        if (c.problem().isPresent()) {
+            throw new IOException(c.problem().get());
+        }
+        return c.rows();
+    }
+
+    /**
+     * What a log holds up to its first bad line, for readers that should show what they can.
+     *
+     * @param rows the valid rows before the first bad line (all rows if there is none)
+     * @param problem the first bad line's error (file, line number and what is wrong), if any
+     * @param tornTailBytes bytes after the last newline: a row being written, or torn by a crash
+     */
+    public record Contents(List<Map<String, Double>> rows, Optional<String> problem, long tornTailBytes) {
+        public Contents {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** The rows up to the first bad line, that line's error, and the size of any torn final line. */
+    public Contents readValid() throws IOException {
         List<Map<String, Double>> rows = new ArrayList<>();
-        scan((number, text) -> rows.add(MetricLine.parse(text, where(number))));
-        return rows;
+        String[] problem = {null};
+        long[] previous = {-1};
+        long tail = scan((number, text) -> {
+            if (problem[0] != null) {
+                return;
+            }
+            try {
+                Map<String, Double> row = MetricLine.parse(text, where(number));
+                Double step = row.get(MetricLine.STEP);
+                if (step == null) {
+                    throw new IOException(where(number) + ": corrupt metric row: no \"step\" ("
+                            + (row.isEmpty() ? "an empty row" : row.size() + " other keys") + ")");
+                }
+                if (!(step >= 0) || step != Math.rint(step)) {
+                    throw new IOException(
+                            where(number) + ": corrupt metric row: step " + step + " is not a whole number >= 0");
+                }
+                if (step.longValue() <= previous[0]) {
+                    throw new IOException(where(number) + ": step " + step.longValue()
+                            + (step.longValue() == previous[0]
+                                    ? " repeats the step before it"
+                                    : " comes after step " + previous[0])
+                            + "; a metric log's steps must increase (two writers, or a damaged file)");
+                }
+                previous[0] = step.longValue();
+                rows.add(row);
+            } catch (IOException e) {
+                problem[0] = e.getMessage();
+            }
+        });
+        return new Contents(rows, Optional.ofNullable(problem[0]), tail);
+    }
+
+    /** Forces appended rows to disk (before a run is marked finished). */
+    public synchronized void force() throws IOException {
+        if (out != null) {
+            out.force(true);
+        }
     }
 
     /** The last complete row, read from the end of the file without reading the rest. */
@@ -98,7 +168,8 @@ public final class MetricLog implements AutoCloseable {
 
     /**
      * Rewrites the log atomically, keeping only rows whose {@code "step"} is {@code <= step}, each line
-     * byte for byte; rows without a {@code "step"} are dropped. Used when a run resumes from a checkpoint,
+     * written again as this class writes them (the same bytes for a log it wrote); a damaged log is
+     * refused with the reader's error instead of being cut. Used when a run resumes from a checkpoint,
      * so the curve continues from there without duplicate steps.
      */
     public synchronized void truncateAfter(long step) throws IOException {
@@ -107,12 +178,11 @@ public final class MetricLog implements AutoCloseable {
             return;
         }
         List<String> kept = new ArrayList<>();
-        scan((number, text) -> {
-            Double s = MetricLine.parse(text, where(number)).get("step");
-            if (s != null && s <= step) {
-                kept.add(text);
+        for (Map<String, Double> row : read()) { // a damaged log is refused, not silently cut
+            if (row.get(MetricLine.STEP) <= step) {
+                kept.add(MetricLine.format(row));
             }
-        });
+        }
         AtomicFiles.write(file, o -> {
             for (String line : kept) {
                 o.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -133,6 +203,9 @@ public final class MetricLog implements AutoCloseable {
     private FileChannel open() throws IOException {
         if (out == null) {
             dropTornLine();
+            lastStep = last().map(r -> r.get(MetricLine.STEP))
+                    .map(Double::longValue)
+                    .orElse(-1L);
             out = FileChannel.open(
                     file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         }
@@ -165,13 +238,19 @@ public final class MetricLog implements AutoCloseable {
         void line(long number, String text) throws IOException;
     }
 
-    /** Visits every complete, non-blank line with its 1-based number; a missing file has none. */
-    private void scan(LineVisitor visitor) throws IOException {
+    /**
+     * Visits every complete, non-blank line with its 1-based number; a missing file has none. Returns the
+     * number of bytes after the last newline (a torn or unfinished line, not visited).
+     */
+    private long scan(LineVisitor visitor) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory, not a metric log");
+        }
         InputStream in;
         try {
             in = Files.newInputStream(file);
         } catch (NoSuchFileException e) {
-            return;
+            return 0;
         }
         try (in) {
             byte[] buf = new byte[CHUNK];
@@ -194,6 +273,7 @@ public final class MetricLog implements AutoCloseable {
                 line.write(buf, from, n - from);
             }
             // whatever is left in `line` has no newline: a torn write, ignored
+            return line.size();
         }
     }
 

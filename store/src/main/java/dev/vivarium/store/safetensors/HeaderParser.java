@@ -111,6 +111,13 @@ final class HeaderParser {
                 if (name.equals(METADATA_KEY)) {
                     readMetadata(value, at, metadata);
                 } else {
+                    if (entries.size() == Safetensors.MAX_TENSORS) {
+                        throw fail(
+                                null,
+                                at,
+                                "more than " + Safetensors.MAX_TENSORS
+                                        + " tensors in the header; no model of this project has that many");
+                    }
                     entries.add(readEntry(name, value, at));
                 }
             }

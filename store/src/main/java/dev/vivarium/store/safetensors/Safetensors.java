@@ -32,6 +32,12 @@ public final class Safetensors {
     /** Largest header accepted, checked before any allocation. */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
+    /**
+     * The most tensors a file may hold (a 100-layer transformer has about 1,500): a header of a million
+     * empty tensors passes the size limit but would cost seconds and gigabytes to index.
+     */
+    public static final int MAX_TENSORS = 65_536;
+
     private static final JsonFactory JSON = new JsonFactory();
     private static final int COPY_CHUNK = 1 << 16;
 

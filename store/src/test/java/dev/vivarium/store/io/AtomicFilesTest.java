@@ -102,4 +102,29 @@ class AtomicFilesTest {
             return s.sorted().toList();
         }
     }
+
+    @Test
+    void onlyARegularFileOrNothingIsReplaced() throws IOException {
+        Path real = Files.writeString(dir.resolve("real.txt"), "keep");
+        Path link = Files.createSymbolicLink(dir.resolve("link.txt"), real);
+        Path folder = Files.createDirectory(dir.resolve("folder"));
+        for (Path target : List.of(link, folder, Path.of("/dev/null"))) {
+            IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "new"));
+            assertTrue(e.getMessage().startsWith(target + ": exists and is not a regular file"), e.getMessage());
+        }
+        assertEquals("keep", Files.readString(real));
+        assertTrue(Files.isSymbolicLink(link) && Files.isDirectory(folder));
+        try (var left = Files.list(dir)) {
+            assertEquals(3, left.count(), "no temporary file was left");
+        }
+    }
+
+    @Test
+    void temporariesOfKilledWritersAreRemovedAndNothingElse() throws IOException {
+        Path stale = Files.writeString(dir.resolve(".status.json.tmp-3k9x1"), "half");
+        Path kept = Files.writeString(dir.resolve("status.json"), "{}");
+        Path lookalike = Files.writeString(dir.resolve("notes.tmp-1"), "mine");
+        assertEquals(List.of(stale), AtomicFiles.removeTemporaries(dir));
+        assertTrue(Files.exists(kept) && Files.exists(lookalike) && Files.notExists(stale));
+    }
 }

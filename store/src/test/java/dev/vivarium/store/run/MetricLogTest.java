@@ -81,7 +81,7 @@ class MetricLogTest {
     @Test
     void floatsReadBackAsTheirExactDoubleValue() throws IOException {
         MetricLog log = new MetricLog(dir.resolve("m.jsonl"));
-        log.append(Map.of("x", 0.1f));
+        log.append(Map.of("step", 0, "x", 0.1f));
         log.close();
         assertEquals((double) 0.1f, log.read().get(0).get("x"));
     }
@@ -160,6 +160,7 @@ class MetricLogTest {
     void lastFindsTheFinalRowBeyondTheFirstWindow() throws IOException {
         Path file = dir.resolve("metrics.jsonl");
         Map<String, Number> wide = new LinkedHashMap<>();
+        wide.put("step", 2);
         for (int i = 0; i < 500; i++) {
             wide.put("probe_accuracy_layer_" + i, i / 7.0); // one row of ~20 kB
         }
@@ -169,7 +170,7 @@ class MetricLogTest {
         }
         Files.writeString(file, "\n\n", StandardOpenOption.APPEND);
         Map<String, Double> last = new MetricLog(file).last().orElseThrow();
-        assertEquals(500, last.size());
+        assertEquals(501, last.size());
         assertEquals(499 / 7.0, last.get("probe_accuracy_layer_499"));
     }
 
@@ -177,11 +178,66 @@ class MetricLogTest {
     void nullValueWritesNothing() throws IOException {
         Path file = dir.resolve("metrics.jsonl");
         Map<String, Number> row = new HashMap<>();
+        row.put("step", 0);
         row.put("loss", null);
         try (MetricLog log = new MetricLog(file)) {
             assertThrows(NullPointerException.class, () -> log.append(row));
         }
         assertTrue(Files.notExists(file)
                 || Files.readString(file, StandardCharsets.UTF_8).isEmpty());
+    }
+
+    @Test
+    void stepIsWrittenAsAnIntegerEvenWhenGivenAsADouble() throws IOException {
+        Path file = dir.resolve("metrics.jsonl");
+        try (MetricLog log = new MetricLog(file)) {
+            log.append(Map.of("step", 100.0));
+        }
+        assertEquals("{\"step\":100}\n", Files.readString(file));
+        MetricLog log = new MetricLog(file);
+        assertThrows(IllegalArgumentException.class, () -> log.append(Map.of("step", 100.5)));
+        assertThrows(IllegalArgumentException.class, () -> log.append(Map.of("loss", 1.0)));
+        IOException backwards = assertThrows(IOException.class, () -> log.append(Map.of("step", 100)));
+        assertTrue(backwards.getMessage().contains("step 100"), backwards.getMessage());
+        log.close();
+        assertEquals("{\"step\":100}\n", Files.readString(file), "nothing was appended");
+    }
+
+    @Test
+    void readersRefuseRepeatedUnsortedOrStepLessRowsNamingTheLine() throws IOException {
+        Path file = dir.resolve("metrics.jsonl");
+        String good = "{\"step\":0,\"loss\":2.0}\n{\"step\":10,\"loss\":1.0}\n";
+        for (String[] c : new String[][] {
+            {"{\"step\":10,\"loss\":0.9}\n", "line 3: step 10 repeats"},
+            {"{\"step\":5,\"loss\":0.9}\n", "line 3: step 5 comes after step 10"},
+            {"{}\n", "line 3: corrupt metric row: no \"step\" (an empty row)"},
+            {"{\"loss\":0.5}\n", "line 3: corrupt metric row: no \"step\""},
+            {"{\"step\":20,\"lo\n", "line 3: corrupt metric row: not valid JSON"},
+        }) {
+            Files.writeString(file, good + c[0] + "{\"step\":30,\"loss\":0.1}\n");
+            MetricLog log = new MetricLog(file);
+            IOException e = assertThrows(IOException.class, log::read);
+            assertTrue(e.getMessage().contains(file + " " + c[1]), e.getMessage());
+            MetricLog.Contents partial = log.readValid();
+            assertEquals(2, partial.rows().size(), "the rows before the bad line are still readable");
+            assertEquals(Optional.of(e.getMessage()), partial.problem());
+        }
+    }
+
+    @Test
+    void aTornFinalLineIsCountedNotRead() throws IOException {
+        Path file = dir.resolve("metrics.jsonl");
+        Files.writeString(file, "{\"step\":0}\n{\"step\":1,\"lo");
+        MetricLog.Contents c = new MetricLog(file).readValid();
+        assertEquals(1, c.rows().size());
+        assertTrue(c.problem().isEmpty());
+        assertEquals("{\"step\":1,\"lo".length(), c.tornTailBytes());
+    }
+
+    @Test
+    void aDirectoryIsNotAMetricLog() throws IOException {
+        Path file = Files.createDirectory(dir.resolve("metrics.jsonl"));
+        IOException e = assertThrows(IOException.class, () -> new MetricLog(file).read());
+        assertEquals(file + ": is a directory, not a metric log", e.getMessage());
     }
 }
