@@ -96,6 +96,12 @@ class Attention(nn.Module):
         self.b_K = _param(h, e, trainable=bias)
         self.b_V = _param(h, e, trainable=bias)
         self.b_O = _param(d, trainable=bias)
+        # the two buffers TransformerLens's attention registers (persistent: in every state dict, so a strict
+        # load of a checkpoint without them fails): True where key position <= query position, and the value
+        # masked scores take
+        n_ctx = cfg["nCtx"]
+        self.register_buffer("mask", torch.tril(torch.ones((n_ctx, n_ctx)).bool()))
+        self.register_buffer("IGNORE", torch.tensor(-torch.inf))
 
     def forward(self, x, cache=None, prefix=""):
         q = torch.einsum("bpd,hde->bphe", x, self.W_Q) + self.b_Q
@@ -106,8 +112,7 @@ class Attention(nn.Module):
         _store(cache, prefix + "hook_v", v)
         scores = torch.einsum("bqhe,bkhe->bhqk", q, k) / math.sqrt(self.d_head)
         n = x.shape[1]
-        future = torch.triu(torch.ones(n, n, dtype=torch.bool, device=x.device), diagonal=1)
-        scores = scores.masked_fill(future, float("-inf"))
+        scores = torch.where(self.mask[:n, :n], scores, self.IGNORE)
         _store(cache, prefix + "hook_attn_scores", scores)
         pattern = torch.softmax(scores, dim=-1)
         _store(cache, prefix + "hook_pattern", pattern)

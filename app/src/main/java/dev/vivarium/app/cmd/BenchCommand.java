@@ -2,7 +2,7 @@ package dev.vivarium.app.cmd;
 
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeLoader;
-import dev.vivarium.core.train.StepBenchmark;
+import dev.vivarium.core.run.StepBenchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         Recipe r = RecipeLoader.load(recipe, overrides);
         StepBenchmark.Result b = StepBenchmark.run(r, steps, warmup);
         System.out.printf(

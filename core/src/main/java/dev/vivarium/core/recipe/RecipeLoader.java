@@ -1,6 +1,8 @@
 package dev.vivarium.core.recipe;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +42,11 @@ public final class RecipeLoader {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+
+    /** A recipe is a few kilobytes; anything larger is not a recipe (and YAML parsers slow down on it). */
+    public static final long MAX_RECIPE_BYTES = 1 << 20;
 
     private RecipeLoader() {}
 
@@ -49,9 +55,24 @@ public final class RecipeLoader {
         String source = file.toString();
         String text;
         try {
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(source);
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new RecipeException(source + ": not a regular file ("
+                        + (Files.isDirectory(file) ? "a directory" : "a device, pipe or socket")
+                        + "); a recipe is a YAML file");
+            }
+            long size = Files.size(file);
+            if (size > MAX_RECIPE_BYTES) {
+                throw new RecipeException(
+                        source + ": " + size + " bytes; a recipe is a few kB (at most " + MAX_RECIPE_BYTES + " bytes)");
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new RecipeException(source + ": no such recipe file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new RecipeException(source + ": not UTF-8 text; a recipe is a YAML file", e);
         } catch (IOException e) {
             throw new RecipeException(source + ": cannot read: " + e.getMessage(), e);
         }
@@ -60,11 +81,28 @@ public final class RecipeLoader {
 
     /** Resolves recipe text; {@code source} names it in errors. */
     public static Recipe parse(String text, String source, List<String> overrides) {
-        JsonNode tree;
+        if (text.length() > MAX_RECIPE_BYTES) {
+            throw new RecipeException(source + ": " + text.length() + " characters; a recipe is a few kB");
+        }
         try {
-            tree = YAML.readTree(text);
+            return resolve(text, source, overrides);
+        } catch (RecipeException e) {
+            throw Overrides.blame(e, source, overrides);
+        }
+    }
+
+    private static Recipe resolve(String text, String source, List<String> overrides) {
+        JsonNode tree;
+        try (JsonParser p = YAML.createParser(text)) {
+            tree = YAML.readTree(p);
+            if (p.nextToken() != null) {
+                throw new RecipeException(source + ": a second YAML document starts at line "
+                        + p.currentTokenLocation().getLineNr() + "; a recipe is one document");
+            }
         } catch (JsonProcessingException e) {
-            throw new RecipeException(source + ": not valid YAML: " + e.getOriginalMessage() + locationOf(e), e);
+            throw new RecipeException(source + ": not valid YAML: " + yamlProblem(e) + locationOf(e), e);
+        } catch (IOException e) {
+            throw new RecipeException(source + ": cannot be read as YAML: " + e.getMessage(), e);
         }
         if (tree == null || !tree.isObject()) {
             throw new RecipeException(source + ": a recipe is a YAML mapping with name, task, model and train");
@@ -211,6 +249,20 @@ public final class RecipeLoader {
                         .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                         .collect(Collectors.joining("."))
                 + ".";
+    }
+
+    /**
+     * The YAML parser's message in one line: SnakeYAML spreads it over several, with the offending source line
+     * and a caret (indented by four spaces); the location is given separately.
+     */
+    private static String yamlProblem(JsonProcessingException e) {
+        return e.getOriginalMessage()
+                .lines()
+                .filter(l -> !l.startsWith("    "))
+                .map(l -> l.replaceAll("^\\s*in 'reader', line \\d+, column \\d+:?", "")
+                        .strip())
+                .filter(l -> !l.isEmpty())
+                .collect(Collectors.joining("; "));
     }
 
     private static String locationOf(JsonProcessingException e) {

@@ -1,203 +1,227 @@
 package dev.vivarium.core.run;
 
-import ai.djl.ndarray.NDManager;
-import dev.vivarium.core.engine.TensorEngine;
-import dev.vivarium.core.model.Model;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeLoader;
-import dev.vivarium.core.task.Split;
-import dev.vivarium.core.task.TaskConfig;
-import dev.vivarium.core.train.Optimizer;
+import dev.vivarium.core.train.Divergence;
 import dev.vivarium.core.train.TrainListener;
 import dev.vivarium.core.train.Trainer;
-import dev.vivarium.core.train.TrainingData;
+import dev.vivarium.store.io.AtomicFiles;
+import dev.vivarium.store.io.Problems;
 import dev.vivarium.store.run.Heartbeat;
 import dev.vivarium.store.run.RunDir;
+import dev.vivarium.store.run.RunLock;
 import dev.vivarium.store.run.RunState;
 import dev.vivarium.store.run.RunStatus;
-import dev.vivarium.store.safetensors.Safetensors;
-import dev.vivarium.store.safetensors.Tensor;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A recipe run in a run directory: resolved config, split, status with heartbeat, metric log and
- * checkpoints. {@link #resume} continues a killed run from its last checkpoint so that its curve
+ * checkpoints. {@link #resume} continues a killed run from its last usable checkpoint so that its curve
  * and final weights are those of an uninterrupted run with the same thread count.
+ *
+ * <p>A run directory has one writer: {@link #start} and {@link #resume} hold the run's {@link RunLock} from
+ * before they write anything until the final status is on disk. Everything that can be checked is checked
+ * before the directory is made (the recipe, its memory estimate, the path); a run that fails after that is
+ * marked FAILED with a one-line reason.
  */
 public final class Experiment {
     static final Duration HEARTBEAT = Duration.ofSeconds(2);
 
+    /** The share of the machine's memory a recipe may be estimated to need. */
+    static final double MEMORY_SHARE = 0.8;
+
     private Experiment() {}
 
-    /** A new run directory under {@code runsRoot}, named after the recipe and the time. */
-    public static RunDir create(Recipe recipe, Path runsRoot, Optional<String> id) throws IOException {
-        Files.createDirectories(runsRoot);
-        String base = id.orElse(
-                recipe.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Path dir = runsRoot.resolve(base);
-        for (int i = 2; id.isEmpty() && Files.exists(dir); i++) {
-            dir = runsRoot.resolve(base + "-" + i);
-        }
-        RunDir run = RunDir.create(dir);
-        run.writeConfig(RecipeLoader.toYaml(recipe));
-        run.writeStatus(RunStatus.startingNow(recipe.name(), recipe.train().steps()));
-        return run;
-    }
-
-    /** Creates a run for {@code recipe} and trains it to the end. */
+    /**
+     * Creates a run for {@code recipe} under {@code runsRoot} (named {@code id}, or after the recipe and the
+     * time) and trains it to the end.
+     */
     public static RunDir start(Recipe recipe, Path runsRoot, Optional<String> id, List<TrainListener> extra)
             throws IOException {
-        RunDir run = create(recipe, runsRoot, id);
-        train(run, recipe, false, extra);
-        return run;
+        return start(recipe, runsRoot, id, extra, System.err);
     }
 
-    /** Continues a run from its last checkpoint. */
-    public static RunDir resume(Path dir, List<TrainListener> extra) throws IOException {
-        RunDir run = RunDir.open(dir);
-        RunStatus status = run.effectiveStatus(Duration.ofSeconds(30));
-        if (status.state() == RunState.RUNNING) {
-            throw new IllegalStateException("run " + run.id() + " is still running (process " + status.pid() + " on "
-                    + status.host() + ", heartbeat " + status.heartbeatAt() + ")");
-        }
-        if (status.state() == RunState.COMPLETED) {
-            throw new IllegalStateException("run " + run.id() + " has completed; nothing to resume");
-        }
-        Recipe recipe = RecipeLoader.load(run.configFile(), List.of());
-        train(run, recipe, true, extra);
-        return run;
-    }
-
-    private static void train(RunDir run, Recipe recipe, boolean resuming, List<TrainListener> extra)
+    /** As {@link #start(Recipe, Path, Optional, List)}, saying on {@code notes} what it did besides training. */
+    public static RunDir start(
+            Recipe recipe, Path runsRoot, Optional<String> id, List<TrainListener> extra, PrintStream notes)
             throws IOException {
-        TensorEngine.EngineInfo engine = TensorEngine.start(recipe.threads());
-        Map<String, String> provenance = Provenance.of(engine, recipe.seed());
-        AtomicLong currentStep = new AtomicLong();
-        Thread hook = null;
-        try (NDManager manager = NDManager.newBaseManager();
-                Model model = recipe.model().build(manager, recipe.seed())) {
-            TaskConfig.Data data = recipe.task().generate(recipe.seed());
-            if (resuming) {
-                data = new TaskConfig.Data(
-                        data.examples(), readSplit(run, data.examples().n()));
+        Footprint.of(recipe).requireFits(Footprint.machineBytes(), MEMORY_SHARE);
+        Path dir = newRunPath(recipe, runsRoot, id);
+        Files.createDirectories(dir.getParent());
+        RunDir run = RunDir.create(dir);
+        try (RunLock lock = RunLock.acquire(run.root())) {
+            run.writeConfig(RecipeLoader.toYaml(recipe));
+            run.writeStatus(RunStatus.startingNow(recipe.name(), recipe.train().steps()));
+            train(run, recipe, false, extra, notes);
+        }
+        return run;
+    }
+
+    /** Continues a run from its last usable checkpoint. */
+    public static RunDir resume(Path dir, List<TrainListener> extra) throws IOException {
+        return resume(dir, extra, System.err);
+    }
+
+    /** As {@link #resume(Path, List)}, saying on {@code notes} which checkpoint it used and what it cleaned. */
+    public static RunDir resume(Path dir, List<TrainListener> extra, PrintStream notes) throws IOException {
+        RunDir run = RunDir.open(dir);
+        try (RunLock lock = RunLock.acquire(run.root())) {
+            // holding the lock, a RUNNING status is a writer that died: the lock is the truth, not the heartbeat
+            Recipe recipe = RecipeLoader.load(run.configFile(), List.of());
+            if (!Files.exists(run.statusFile())) { // killed between writing config.yaml and status.json
+                run.writeStatus(
+                        RunStatus.startingNow(recipe.name(), recipe.train().steps()));
             }
-            try (TrainingData trainingData =
-                    new TrainingData(manager, data, recipe.train().batchSize(), recipe.seed())) {
-                Optimizer optimizer = Optimizer.of(recipe.train(), model.params());
-                Trainer trainer = new Trainer(model, optimizer, recipe.train(), trainingData);
-                long start = 0;
-                if (resuming) {
-                    start = run.lastCheckpointStep()
-                            .orElseThrow(() -> new IOException(run.root() + ": no checkpoint to resume from"));
-                    Checkpoints.load(run, start, model, optimizer);
-                    run.metrics().truncateAfter(start);
-                    long s0 = start;
-                    trainer.setWallOffset(run.metrics().read().stream()
-                            .filter(r -> r.get("step") <= s0)
-                            .reduce((a, b) -> b)
-                            .map(r -> r.getOrDefault("wall_s", 0.0))
-                            .orElse(0.0));
-                    run.updateStatus(s -> new RunStatus(
-                            RunState.RUNNING,
-                            s.recipe(),
-                            ProcessHandle.current().pid(),
-                            RunStatus.startingNow(s.recipe(), s.totalSteps()).host(),
-                            s.startedAt(),
-                            java.time.Instant.now(),
-                            s0,
-                            s.totalSteps(),
-                            Optional.of("resumed from step " + s0)));
-                } else {
-                    writeSplit(run, data.split());
+            RunStatus status = run.readStatus();
+            if (status.state() == RunState.COMPLETED) {
+                throw new IllegalStateException("run " + run.id() + " has completed; nothing to resume");
+            }
+            Footprint.of(recipe).requireFits(Footprint.machineBytes(), MEMORY_SHARE);
+            List<Path> stale = new ArrayList<>();
+            for (Path d : List.of(run.root(), run.checkpointsDir(), run.analysesDir())) {
+                stale.addAll(AtomicFiles.removeTemporaries(d));
+            }
+            if (!stale.isEmpty()) {
+                notes.println("removed " + stale.size() + " temporary file(s) left by killed writes: "
+                        + stale.stream()
+                                .map(p -> run.root().relativize(p).toString())
+                                .toList());
+            }
+            train(run, recipe, true, extra, notes);
+        }
+        return run;
+    }
+
+    /** The directory a new run gets: {@code id}, or the recipe's name and the time (made unique). */
+    private static Path newRunPath(Recipe recipe, Path runsRoot, Optional<String> id) {
+        Path root = runsRoot.toAbsolutePath().normalize();
+        if (id.isPresent()) {
+            Path dir = root.resolve(id.get()).normalize();
+            if (dir.getParent() == null || dir.getFileName() == null) {
+                throw new IllegalArgumentException("'" + id.get() + "' is not a run name (it names " + dir + ")");
+            }
+            return dir;
+        }
+        String base = recipe.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = root.resolve(base);
+        for (int i = 2; Files.exists(dir); i++) {
+            dir = root.resolve(base + "-" + i);
+        }
+        return dir;
+    }
+
+    private static void train(RunDir run, Recipe recipe, boolean resuming, List<TrainListener> extra, PrintStream notes)
+            throws IOException {
+        boolean recorded = resuming
+                && (Files.exists(run.splitFile()) || !run.checkpointEntrySteps().isEmpty());
+        try (Workbench bench = Workbench.open(recipe, recorded ? Optional.of(run) : Optional.empty())) {
+            Trainer trainer = bench.trainer();
+            long start = 0;
+            boolean fresh = true;
+            if (resuming) {
+                Optional<Long> from = continueFrom(run, recipe, bench, notes);
+                fresh = from.isEmpty();
+                start = from.orElse(0L);
+            } else {
+                Splits.write(run, bench.data().split());
+            }
+            var provenance = Provenance.of(bench.engine(), recipe.seed());
+            trainer.checkpointAt(recipe.train().checkpointSteps(), (t, step) -> {
+                try {
+                    return Checkpoints.save(run, recipe, t.model(), t.optimizer(), step, t.wallSeconds(), provenance);
+                } catch (IOException e) {
+                    throw new IOException(
+                            "cannot write the checkpoint of step " + step + ": " + Problems.oneLine(e), e);
                 }
-                currentStep.set(start);
-                trainer.listen(Recorders.metrics(run));
-                trainer.listen(new Recorders.CheckpointWriter(run, recipe, provenance));
-                trainer.listen(new TrainListener() {
-                    @Override
-                    public void onStep(Trainer t, long step) {
-                        currentStep.set(step);
-                    }
-                });
-                for (TrainListener l : extra) {
-                    if (l instanceof RunListener r) {
-                        r.onRun(run); // registered after the checkpoint writer: it sees each checkpoint once written
-                    }
-                    trainer.listen(l);
+            });
+            trainer.listen(Recorders.metrics(run));
+            AtomicLong currentStep = new AtomicLong(start);
+            trainer.listen(Recorders.stepCounter(currentStep));
+            for (TrainListener l : extra) {
+                if (l instanceof RunListener r) {
+                    r.onRun(run);
                 }
-                Thread mainThread = Thread.currentThread();
-                hook = new Thread(
-                        () -> {
-                            trainer.requestStop();
-                            try {
-                                mainThread.join(60_000);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "vivarium-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
-                long last;
-                try (Heartbeat beat = new Heartbeat(run, HEARTBEAT, currentStep::get)) {
-                    last = trainer.run(start);
-                }
+                trainer.listen(l);
+            }
+            try (StopSignal stop = new StopSignal(trainer);
+                    Heartbeat beat = new Heartbeat(run, HEARTBEAT, currentStep::get)) {
+                long last = fresh ? trainer.run() : trainer.resumeFrom(start);
+                run.metrics().force(); // a finished run's log is complete on disk before it says so
+                run.metrics().close();
                 boolean finished = last >= recipe.train().steps() || !trainer.stopRequested();
-                long lastStep = last;
-                run.updateStatus(s -> s.withHeartbeat(java.time.Instant.now(), lastStep)
+                beat.close();
+                run.updateStatus(s -> s.withHeartbeat(Instant.now(), last)
                         .withState(
                                 finished ? RunState.COMPLETED : RunState.KILLED,
                                 finished
                                         ? Optional.empty()
-                                        : Optional.of("stopped by signal at step " + lastStep
+                                        : Optional.of("stopped by signal at step " + last
                                                 + "; continue with: vivarium resume " + run.root())));
             }
+        } catch (Divergence e) {
+            markFailed(run, e);
+            throw new IllegalStateException(e.getMessage(), e);
         } catch (RuntimeException | Error | IOException e) {
-            try {
-                run.updateStatus(s -> s.withState(RunState.FAILED, Optional.of(String.valueOf(e))));
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            markFailed(run, e);
             throw e;
         } finally {
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running: it is waiting for this thread to finish
-                }
-            }
+            run.metrics().close();
         }
     }
 
-    /** The split a run recorded: the directory is the truth, even if split rules change later. */
-    static Split readSplit(RunDir run, int nExamples) throws IOException {
-        var f = Safetensors.read(run.splitFile());
-        Split split = new Split(f.get("train").toInts(), f.get("test").toInts());
-        for (int[] part : new int[][] {split.train(), split.test()}) {
-            for (int i : part) {
-                if (i < 0 || i >= nExamples) {
-                    throw new IOException(
-                            run.splitFile() + ": index " + i + " outside the task's " + nExamples + " examples");
-                }
-            }
+    /**
+     * Loads the resume point into the trainer, cuts the log after it and marks the run RUNNING again; empty
+     * when there is no checkpoint yet and the run starts again from step 0.
+     */
+    private static Optional<Long> continueFrom(RunDir run, Recipe recipe, Workbench bench, PrintStream notes)
+            throws IOException {
+        Trainer trainer = bench.trainer();
+        Optional<ResumePoint> point = ResumePoint.choose(run, recipe, trainer);
+        point.ifPresent(p -> p.skipped().forEach(notes::println));
+        long start = point.map(ResumePoint::step).orElse(0L);
+        trainer.setWallOffset(point.map(ResumePoint::wallSeconds).orElse(0.0));
+        if (point.isEmpty()) {
+            notes.println("run " + run.id() + " has no checkpoint yet: training it from step 0");
+            Files.deleteIfExists(run.metricsFile());
+            Splits.write(run, bench.data().split());
+        } else {
+            run.metrics().truncateAfter(start);
+            notes.println("resuming run " + run.id() + " from the checkpoint of step " + start);
         }
-        return split;
+        String message = "resumed from step " + start
+                + (point.map(p -> p.skipped().isEmpty()).orElse(true)
+                        ? ""
+                        : " (" + point.get().skipped().size() + " newer checkpoint(s) unusable)");
+        RunStatus here = RunStatus.startingNow(recipe.name(), recipe.train().steps());
+        run.updateStatus(s -> new RunStatus(
+                RunState.RUNNING,
+                s.recipe(),
+                here.pid(),
+                here.host(),
+                s.startedAt(),
+                Instant.now(),
+                start,
+                s.totalSteps(),
+                Optional.of(message)));
+        return point.map(ResumePoint::step);
     }
 
-    private static void writeSplit(RunDir run, Split split) throws IOException {
-        Map<String, Tensor> t = new LinkedHashMap<>();
-        t.put("train", Tensor.ofInts(new long[] {split.train().length}, split.train()));
-        t.put("test", Tensor.ofInts(new long[] {split.test().length}, split.test()));
-        Safetensors.write(run.splitFile(), t, Map.of("what", "indices into the task's examples, in generation order"));
+    private static void markFailed(RunDir run, Throwable e) {
+        try {
+            run.updateStatus(s -> s.withState(RunState.FAILED, Optional.of(Problems.oneLine(e))));
+        } catch (IOException | RuntimeException suppressed) {
+            e.addSuppressed(suppressed); // the status cannot be written (a full disk): the error still goes up
+        }
     }
 }

@@ -1,17 +1,37 @@
 package dev.vivarium.core.run;
 
 import dev.vivarium.core.engine.TensorEngine;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /** What made a number: library, engine and their versions, threads, seed — stored with every checkpoint. */
 public final class Provenance {
     private Provenance() {}
 
-    /** Vivarium's version (from the jar manifest; {@code dev} when run from classes). */
+    private static final String VERSION = readVersion();
+
+    /**
+     * Vivarium's version, the project version Maven wrote into {@code dev/vivarium/core/version.properties}:
+     * the one string that {@code --version}, checkpoints and {@code show} all report.
+     */
     public static String vivariumVersion() {
-        String v = Provenance.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-dev" : v;
+        return VERSION;
+    }
+
+    private static String readVersion() {
+        try (InputStream in = Provenance.class.getResourceAsStream("/dev/vivarium/core/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            String v = p.getProperty("version", "");
+            return v.isBlank() || v.startsWith("${") ? "unknown" : v;
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     public static Map<String, String> of(TensorEngine.EngineInfo engine, long seed) {

@@ -29,6 +29,7 @@ public record Addition(int digits, int samples, double trainFraction) implements
         if (!(trainFraction > 0 && trainFraction < 1)) {
             throw new IllegalArgumentException("trainFraction: must be in (0, 1), got " + trainFraction);
         }
+        Split.requireBothNonEmpty((int) Math.min(samples, Math.pow(100, digits)), trainFraction);
     }
 
     @Override

@@ -77,6 +77,7 @@ public record ModularArithmetic(int p, Op op, double trainFraction) implements T
         if (!(trainFraction > 0 && trainFraction < 1)) {
             throw new IllegalArgumentException("trainFraction: must be in (0, 1), got " + trainFraction);
         }
+        Split.requireBothNonEmpty(p * (p - (op == Op.DIV ? 1 : 0)), trainFraction);
     }
 
     @Override

@@ -6,7 +6,10 @@ import ai.djl.training.GradientCollector;
 import dev.vivarium.core.engine.StepScope;
 import dev.vivarium.core.model.Model;
 import dev.vivarium.core.model.Params;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,13 @@ import java.util.Map;
 /**
  * The training loop: one scope per step, gradients zeroed by hand, loss in float64, an optimizer
  * with state made up front. Everything else — logs, checkpoints, progress — listens.
+ *
+ * <p>Within a step the order is fixed here, not by the order listeners were added: the update, then the
+ * metric row of a logged step ({@link TrainListener#onLog}), then {@link TrainListener#onStep}, then the
+ * checkpoint of a checkpoint step ({@link TrainListener#onCheckpoint} once it is on disk). So a checkpoint
+ * of step S always has the metric row of S before it, and a run resumed from any checkpoint re-creates
+ * exactly the rows after it. A step whose loss is not finite stops training with a {@link Divergence}
+ * before the update is applied.
  */
 public final class Trainer {
     private final Model model;
@@ -22,7 +32,16 @@ public final class Trainer {
     private final TrainingData data;
     private final List<TrainListener> listeners = new ArrayList<>();
     private double wallOffset;
+    private long segmentStart = System.nanoTime();
     private volatile boolean stopRequested;
+    private long[] checkpointSteps = new long[0];
+    private CheckpointSink checkpoints;
+
+    /** Writes the checkpoint of a step and says where its weights went. */
+    @FunctionalInterface
+    public interface CheckpointSink {
+        Path write(Trainer trainer, long step) throws IOException;
+    }
 
     public Trainer(Model model, Optimizer optimizer, TrainConfig cfg, TrainingData data) {
         this.model = model;
@@ -57,6 +76,22 @@ public final class Trainer {
         this.wallOffset = seconds;
     }
 
+    /** Wall seconds of training so far, earlier segments included. */
+    public double wallSeconds() {
+        return wallOffset + (System.nanoTime() - segmentStart) / 1e9;
+    }
+
+    /**
+     * Checkpoints at {@code steps} (and at the last step of a segment), written by {@code sink} after the
+     * step's metric row.
+     */
+    public Trainer checkpointAt(long[] steps, CheckpointSink sink) {
+        this.checkpointSteps = steps.clone();
+        Arrays.sort(this.checkpointSteps);
+        this.checkpoints = sink;
+        return this;
+    }
+
     /** Whether {@link #requestStop} was called. */
     public boolean stopRequested() {
         return stopRequested;
@@ -68,33 +103,69 @@ public final class Trainer {
     }
 
     /**
-     * Trains from {@code startStep} (0 for a new run) to the configured number of steps, or until
-     * test accuracy reaches {@code stopAtTestAcc}. Returns the last step taken.
+     * Trains a new run from step 0 (row and checkpoint of step 0 first) to the configured number of steps,
+     * or until test accuracy reaches {@code stopAtTestAcc}. Returns the last step taken.
      */
-    public long run(long startStep) {
-        long t0 = System.nanoTime();
+    public long run() throws IOException {
+        return run(0, true);
+    }
+
+    /**
+     * Continues a resumed run from {@code step}, the step of the checkpoint it was loaded from (whose metric
+     * row and checkpoint exist already, so neither is written again). Returns the last step taken.
+     */
+    public long resumeFrom(long step) throws IOException {
+        return run(step, false);
+    }
+
+    /**
+     * Trains from {@code startStep}; {@code fresh} writes the row and checkpoint of the start step first.
+     *
+     * @throws IOException if a checkpoint cannot be written (training stops there)
+     * @throws Divergence if the loss stops being finite
+     */
+    private long run(long startStep, boolean fresh) throws IOException {
+        segmentStart = System.nanoTime();
         listeners.forEach(l -> l.onStart(this, startStep));
-        if (startStep == 0) {
-            log(0, Double.NaN, t0);
+        long lastCheckpoint = startStep;
+        boolean stopNow = false;
+        if (fresh) {
+            stopNow = stopsAt(log(startStep, Double.NaN));
+            checkpoint(startStep);
         }
         long step = startStep;
-        while (step < cfg.steps() && !stopRequested) {
+        while (step < cfg.steps() && !stopRequested && !stopNow) {
             step++;
             boolean logStep = step % cfg.logEvery() == 0 || step == cfg.steps();
             double gradNorm = step(step, logStep);
+            if (logStep) {
+                stopNow = stopsAt(log(step, gradNorm));
+            }
             long s = step;
             listeners.forEach(l -> l.onStep(this, s));
-            if (logStep) {
-                Map<String, Double> row = log(step, gradNorm, t0);
-                if (cfg.stopAtTestAcc().isPresent()
-                        && row.get("test_acc") >= cfg.stopAtTestAcc().get()) {
-                    break;
-                }
+            if (Arrays.binarySearch(checkpointSteps, step) >= 0) {
+                checkpoint(step);
+                lastCheckpoint = step;
             }
+        }
+        if (lastCheckpoint != step) {
+            checkpoint(step);
         }
         long last = step;
         listeners.forEach(l -> l.onEnd(this, last));
         return last;
+    }
+
+    private boolean stopsAt(Map<String, Double> row) {
+        return cfg.stopAtTestAcc().isPresent()
+                && row.get("test_acc") >= cfg.stopAtTestAcc().get();
+    }
+
+    private void checkpoint(long step) throws IOException {
+        if (checkpoints != null) {
+            Path weights = checkpoints.write(this, step);
+            listeners.forEach(l -> l.onCheckpoint(this, step, weights));
+        }
     }
 
     /**
@@ -110,7 +181,12 @@ public final class Trainer {
             NDArray[] batch = data.batch(step);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray logits = model.logits(batch[0], data.scored()); // [batch, scored, vocab]
-                gc.backward(Loss.crossEntropy(logits, batch[1]));
+                NDArray loss = Loss.crossEntropy(logits, batch[1]); // [] float64
+                gc.backward(loss);
+                double value = loss.getDouble();
+                if (!Double.isFinite(value)) {
+                    throw Divergence.at(step, value, params);
+                }
             }
             if (measureGradNorm) {
                 gradNorm = gradientNorm(params);
@@ -120,7 +196,7 @@ public final class Trainer {
         return gradNorm;
     }
 
-    private Map<String, Double> log(long step, double gradNorm, long t0) {
+    private Map<String, Double> log(long step, double gradNorm) {
         Map<String, Double> row = new LinkedHashMap<>();
         row.put("step", (double) step);
         int chunk = cfg.evalBatch();
@@ -154,7 +230,7 @@ public final class Trainer {
         }
         row.put("weight_norm", Math.sqrt(total));
         row.putAll(perParam);
-        row.put("wall_s", wallOffset + (System.nanoTime() - t0) / 1e9);
+        row.put("wall_s", wallSeconds());
         listeners.forEach(l -> l.onLog(this, step, row));
         return row;
     }

@@ -262,7 +262,9 @@ class RecipeLoaderTest {
         Files.writeString(file, text);
         RecipeException e = assertThrows(RecipeException.class, () -> RecipeLoader.load(file, sets), label);
         String m = e.getMessage();
-        assertTrue(m.startsWith(file + ": "), "the file is not named first: " + m);
+        // an error in a field that a --set wrote names the override, not the file
+        String first = sets.isEmpty() || label.startsWith("heads") ? file + ": " : "--set ";
+        assertTrue(m.startsWith(first), "'" + first + "' is not named first: " + m);
         for (String s : mustContain) {
             assertTrue(m.contains(s), label + ": '" + s + "' missing from: " + m);
         }
@@ -282,5 +284,35 @@ class RecipeLoaderTest {
                 yaml.getMessage().startsWith(broken + ": not valid YAML")
                         && yaml.getMessage().contains("line"),
                 yaml.getMessage());
+    }
+
+    @Test
+    void hostileRecipeFilesAreRefusedBeforeParsing() throws IOException {
+        Path huge = dir.resolve("huge.yaml");
+        Files.writeString(huge, "name: " + "x".repeat(50_000_000) + "\n");
+        long t0 = System.nanoTime();
+        RecipeException big = assertThrows(RecipeException.class, () -> RecipeLoader.load(huge, List.of()));
+        assertTrue((System.nanoTime() - t0) / 1e9 < 2, "refused without parsing");
+        assertEquals(huge + ": 50000007 bytes; a recipe is a few kB (at most 1048576 bytes)", big.getMessage());
+        RecipeException zero =
+                assertThrows(RecipeException.class, () -> RecipeLoader.load(Path.of("/dev/zero"), List.of()));
+        assertEquals(
+                "/dev/zero: not a regular file (a device, pipe or socket); a recipe is a YAML file", zero.getMessage());
+        RecipeException folder = assertThrows(RecipeException.class, () -> RecipeLoader.load(dir, List.of()));
+        assertTrue(folder.getMessage().endsWith("not a regular file (a directory); a recipe is a YAML file"));
+    }
+
+    @Test
+    void duplicateKeysAndASecondDocumentAreErrors() throws IOException {
+        String text = grokking();
+        Path twice = dir.resolve("twice.yaml");
+        Files.writeString(twice, text.replaceFirst("seed: ", "seed: 1\nseed: "));
+        RecipeException dup = assertThrows(RecipeException.class, () -> RecipeLoader.load(twice, List.of()));
+        assertTrue(dup.getMessage().startsWith(twice + ": not valid YAML: Duplicate field 'seed'"), dup.getMessage());
+        Path two = dir.resolve("two.yaml");
+        Files.writeString(two, text + "\n---\nname: other\n");
+        RecipeException doc = assertThrows(RecipeException.class, () -> RecipeLoader.load(two, List.of()));
+        assertTrue(doc.getMessage().startsWith(two + ": a second YAML document starts at line "), doc.getMessage());
+        assertTrue(doc.getMessage().endsWith("; a recipe is one document"), doc.getMessage());
     }
 }

@@ -177,7 +177,12 @@ class TasksTest {
     @Test
     void aFractionThatLeavesASideEmptyIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Split.shuffled(3, 0.1, 0));
-        assertTrue(e.getMessage().contains("empty"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("trainFraction: 0.1 of 3 examples leaves no training example"),
+                e.getMessage());
+        IllegalArgumentException inRecipe = assertThrows(
+                IllegalArgumentException.class, () -> new ModularArithmetic(13, ModularArithmetic.Op.ADD, 0.0001));
+        assertTrue(inRecipe.getMessage().startsWith("trainFraction: 1.0E-4 of 169 examples"), inRecipe.getMessage());
     }
 
     // ---------------------------------------------------------------- sparse parity

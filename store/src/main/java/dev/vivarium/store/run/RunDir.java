@@ -154,6 +154,31 @@ public final class RunDir {
         return steps;
     }
 
+    /**
+     * Every step with an entry named like a weights file, whatever the entry is (a file, a directory, a
+     * symbolic link), ascending: what a resume must look at and either use or say why it skipped.
+     */
+    public List<Long> checkpointEntrySteps() throws IOException {
+        if (!Files.isDirectory(checkpointsDir())) {
+            return List.of();
+        }
+        List<Long> steps = new ArrayList<>();
+        try (Stream<Path> files = Files.list(checkpointsDir())) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Matcher m = CHECKPOINT.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    try {
+                        steps.add(Long.parseLong(m.group(1)));
+                    } catch (NumberFormatException beyondLong) {
+                        // not a name this class writes
+                    }
+                }
+            }
+        }
+        steps.sort(null);
+        return steps;
+    }
+
     /** The newest checkpoint's step, if any. */
     public OptionalLong lastCheckpointStep() throws IOException {
         List<Long> steps = checkpointSteps();

@@ -11,21 +11,30 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one-writer lock of a run directory: an exclusive OS lock on {@code RUN/.lock}, taken before the
  * writer writes anything and held for the writer's whole life. The operating system releases it when the
  * process dies, however it dies, so a killed run never stays locked. The file's text names the holder
  * (pid, host, since) for the error a second writer gets; readers never take the lock.
+ *
+ * <p>POSIX locks belong to a process, and closing any channel of the file drops all of them: so a second
+ * writer inside the same JVM is refused from a registry of the runs this JVM holds, before it opens the file.
  */
 public final class RunLock implements AutoCloseable {
     /** The lock file's name inside a run directory. */
     public static final String FILE = ".lock";
 
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private RunLock(FileChannel channel, FileLock lock) {
+    private RunLock(Path key, FileChannel channel, FileLock lock) {
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
     }
@@ -41,24 +50,35 @@ public final class RunLock implements AutoCloseable {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(file + ": the run's lock file is not a regular file");
         }
-        FileChannel ch = FileChannel.open(
-                file,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.READ,
-                StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
+        Path key = runRoot.toRealPath();
+        if (!HELD.add(key)) {
+            throw new RunLockedException(
+                    runRoot, "pid " + ProcessHandle.current().pid() + " (this process)");
+        }
+        FileChannel ch;
         FileLock lock;
         try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException sameProcess) {
-            lock = null;
+            ch = FileChannel.open(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {
+            HELD.remove(key);
+            throw e;
+        }
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException | IOException e) {
+            HELD.remove(key);
             ch.close();
             throw e;
         }
         if (lock == null) {
             String holder = holder(ch);
-            ch.close();
+            HELD.remove(key);
+            ch.close(); // this process held no lock on the file, so closing drops none
             throw new RunLockedException(runRoot, holder);
         }
         try {
@@ -70,9 +90,10 @@ public final class RunLock implements AutoCloseable {
         } catch (IOException e) {
             lock.release();
             ch.close();
+            HELD.remove(key);
             throw e;
         }
-        return new RunLock(ch, lock);
+        return new RunLock(key, ch, lock);
     }
 
     private static String holder(FileChannel ch) {
@@ -94,7 +115,11 @@ public final class RunLock implements AutoCloseable {
                 lock.release();
             }
         } finally {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                HELD.remove(key);
+            }
         }
     }
 }

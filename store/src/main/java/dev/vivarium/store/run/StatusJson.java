@@ -42,19 +42,32 @@ final class StatusJson {
         }
     }
 
+    private static final long MAX_BYTES = 1 << 16;
+
     /** Reads {@code file}; a missing or corrupt file is an IOException naming it and the problem. */
     static RunStatus read(Path file) throws IOException {
         String text;
         try {
+            if (Files.isDirectory(file)) {
+                throw corrupt(file, "is a directory");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw corrupt(file, Files.size(file) + " bytes; a status file is well under " + MAX_BYTES);
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "run has no status file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw corrupt(file, "not UTF-8 text");
         }
         JsonNode root;
         try {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw corrupt(file, "not valid JSON: " + e.getOriginalMessage());
+            throw corrupt(
+                    file,
+                    "not valid JSON: "
+                            + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
         if (root == null || !root.isObject()) {
             throw corrupt(file, "expected a JSON object");

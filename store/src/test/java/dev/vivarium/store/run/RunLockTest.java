@@ -17,7 +17,10 @@ class RunLockTest {
     void aSecondWriterIsRefusedNamingTheHolderUntilTheFirstLetsGo() throws IOException {
         try (RunLock first = RunLock.acquire(dir)) {
             RunLockedException e = assertThrows(RunLockedException.class, () -> RunLock.acquire(dir));
-            assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid() + " on "), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("pid " + ProcessHandle.current().pid() + " (this process)"),
+                    e.getMessage());
+            assertTrue(first.toString() != null);
             assertTrue(e.getMessage().startsWith("run " + dir + " is being written by"), e.getMessage());
         }
         try (RunLock again = RunLock.acquire(dir)) {

@@ -1,0 +1,168 @@
+package dev.vivarium.core.run;
+
+import dev.vivarium.core.model.MlpConfig;
+import dev.vivarium.core.model.ModelConfig;
+import dev.vivarium.core.model.TransformerConfig;
+import dev.vivarium.core.recipe.Recipe;
+import dev.vivarium.core.task.Addition;
+import dev.vivarium.core.task.ModularArithmetic;
+import dev.vivarium.core.task.SparseParity;
+import dev.vivarium.core.task.TaskConfig;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The memory a recipe implies, estimated from its sizes alone before anything is allocated, so that a recipe
+ * that cannot run (two billion samples, a vocabulary of 10,000², a hundred thousand layers) is refused with
+ * the estimate and the field to change instead of exhausting the machine. Counted in doubles, so no size
+ * overflows: parameters with their gradient and two optimizer slots (float32); the examples twice on the Java
+ * heap and once as tensors (int64 tokens and targets); the activations of one training batch and of one
+ * evaluation chunk, forward and backward. The estimate errs high by design (a factor of about 2).
+ *
+ * @param parameters trainable parameters
+ * @param examples examples the task generates
+ * @param bytes the estimated peak bytes
+ * @param biggest the parts of the estimate, largest first, each with the recipe fields that size it
+ */
+public record Footprint(double parameters, double examples, double bytes, String biggest) {
+
+    /** The estimate for {@code recipe}. */
+    public static Footprint of(Recipe recipe) {
+        TaskConfig task = recipe.task();
+        double examples = examples(task);
+        double seq = task.seqLen();
+        ModelConfig model = recipe.model();
+        double params = parameters(model);
+        double batch = Math.min(recipe.train().batchSize().map(b -> (double) b).orElse(examples), examples);
+        double chunk = Math.min(recipe.train().evalBatch(), examples);
+        double perExample = activationFloats(model, seq);
+        double paramBytes = params * 4 * 4; // weights, gradients, two optimizer slots
+        double dataBytes = examples * seq * 8 * 2 * 3; // tokens and targets: Java arrays twice, tensors once
+        double activationBytes = (batch * 3 + chunk * 2) * perExample * 4; // training: forward, backward, temporaries
+        // what sizes each part: the fields to change
+        String modelField = modelField(model);
+        String taskField = taskField(task);
+        String batchField = recipe.train().batchSize().isPresent() ? "train.batchSize" : taskField;
+        boolean logitsDominate = seq * outputs(model) > perExample / 2;
+        String activationFields = String.join(
+                ", ",
+                new java.util.LinkedHashSet<>(List.of(
+                        chunk * 2 > batch * 3 ? "train.evalBatch" : batchField,
+                        logitsDominate ? taskField : modelField)));
+        Map<String, Double> parts = new LinkedHashMap<>();
+        parts.put("activations (" + activationFields + ")", activationBytes);
+        parts.put("parameters and optimizer state (" + modelField + ")", paramBytes);
+        parts.put("examples (" + taskField + ")", dataBytes);
+        double total = paramBytes + dataBytes + activationBytes + 64e6; // and the engine's own
+        String biggest = parts.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> e.getKey() + " " + human(e.getValue()))
+                .collect(Collectors.joining(", "));
+        return new Footprint(params, examples, total, biggest);
+    }
+
+    private static double outputs(ModelConfig model) {
+        return model instanceof TransformerConfig t ? t.dVocabOut() : ((MlpConfig) model).dOut();
+    }
+
+    /** The physical memory of this machine, in bytes (or the JVM's maximum heap if that is unknown). */
+    public static double machineBytes() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /**
+     * Refuses a recipe whose estimate exceeds {@code fraction} of the machine's memory.
+     *
+     * @throws IllegalArgumentException naming the estimate, the machine's memory and the field to change
+     */
+    public void requireFits(double machineBytes, double fraction) {
+        if (bytes > fraction * machineBytes) {
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "this recipe needs about %s (%.3g parameters, %.3g examples) but the machine has %s;"
+                            + " the largest parts, with the fields that size them: %s",
+                    human(bytes),
+                    parameters,
+                    examples,
+                    human(machineBytes),
+                    biggest));
+        }
+    }
+
+    static double examples(TaskConfig task) {
+        if (task instanceof ModularArithmetic m) {
+            return (double) m.p() * m.p();
+        }
+        if (task instanceof SparseParity s) {
+            return (double) s.samples() + s.testSamples();
+        }
+        Addition a = (Addition) task;
+        return Math.min(a.samples(), Math.pow(100, a.digits()));
+    }
+
+    static double parameters(ModelConfig model) {
+        if (model instanceof TransformerConfig t) {
+            double d = t.dModel();
+            double attn = 4.0 * t.nHeads() * d * t.dHead() + 3.0 * t.nHeads() * t.dHead() + d;
+            double mlp = t.attnOnly() ? 0 : 2.0 * d * t.dMlp() + t.dMlp() + d;
+            double ln = t.layerNorm() ? 4 * d : 0;
+            return t.nLayers() * (attn + mlp + ln)
+                    + (double) t.dVocab() * d
+                    + (double) t.nCtx() * d
+                    + d * t.dVocabOut()
+                    + t.dVocabOut();
+        }
+        MlpConfig m = (MlpConfig) model;
+        double in = m.input() == MlpConfig.Input.EMBED
+                ? (double) m.nInputs() * m.dEmbed() + (double) m.dVocab() * m.dEmbed()
+                : (double) m.nInputs() * m.dVocab();
+        return in * m.width()
+                + (m.depth() - 1.0) * m.width() * m.width()
+                + (double) m.width() * m.dOut()
+                + (m.depth() + 1.0) * m.width();
+    }
+
+    /** Floats one example keeps alive in a forward pass (every hook point, attention patterns included). */
+    static double activationFloats(ModelConfig model, double seq) {
+        if (model instanceof TransformerConfig t) {
+            return t.nLayers()
+                            * seq
+                            * (8.0 * t.dModel()
+                                    + 4.0 * t.nHeads() * t.dHead()
+                                    + 2.0 * t.nHeads() * seq
+                                    + (t.attnOnly() ? 0 : 2.0 * t.dMlp()))
+                    + 2.0 * seq * t.dModel()
+                    + seq * t.dVocabOut();
+        }
+        MlpConfig m = (MlpConfig) model;
+        return (double) m.nInputs() * Math.max(m.dVocab(), m.dEmbed()) + 2.0 * m.depth() * m.width() + m.dOut();
+    }
+
+    private static String modelField(ModelConfig model) {
+        if (model instanceof TransformerConfig t) {
+            return t.dMlp() > 4 * t.dModel() ? "model.dMlp" : t.nLayers() > 8 ? "model.nLayers" : "model.dModel";
+        }
+        return ((MlpConfig) model).depth() > 8 ? "model.depth" : "model.width";
+    }
+
+    private static String taskField(TaskConfig task) {
+        return task instanceof ModularArithmetic ? "task.p" : "task.samples";
+    }
+
+    static String human(double bytes) {
+        String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};
+        int u = 0;
+        while (bytes >= 1000 && u < units.length - 1) {
+            bytes /= 1000;
+            u++;
+        }
+        return String.format(Locale.ROOT, bytes >= 100 || u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+    }
+}
