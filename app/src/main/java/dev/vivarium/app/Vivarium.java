@@ -51,15 +51,18 @@ public final class Vivarium implements Runnable {
      */
     public static CommandLine commandLine(boolean debug) {
         CommandLine cl = new CommandLine(new Vivarium()).setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            Failure f = Failure.of(e, commandLine.getCommandSpec().qualifiedName());
-            PrintWriter err = commandLine.getErr();
-            err.println("error: " + f.line());
-            if (debug) {
-                e.printStackTrace(err);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine, debug));
+        // picocli hands only exceptions to the handler; errors (out of memory, a missing class) pass through
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (Error e) {
+                CommandLine.ParseResult last = parseResult;
+                while (last.hasSubcommand()) {
+                    last = last.subcommand();
+                }
+                return report(e, last.commandSpec().commandLine(), debug);
             }
-            err.flush();
-            return f.exitCode();
         });
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine where = e.getCommandLine();
@@ -74,6 +77,18 @@ public final class Vivarium implements Runnable {
             return Failure.USAGE;
         });
         return cl;
+    }
+
+    /** Prints the one line for {@code e}, and its stack trace with {@code debug}; returns the exit code. */
+    private static int report(Throwable e, CommandLine commandLine, boolean debug) {
+        Failure f = Failure.of(e, commandLine.getCommandSpec().qualifiedName());
+        PrintWriter err = commandLine.getErr();
+        err.println("error: " + f.line());
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return f.exitCode();
     }
 
     public static void main(String[] args) {
