@@ -32,7 +32,9 @@ public final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = runs.resolve(run);
-        Recipe recipe = RecipeLoader.load(RunDir.open(dir).configFile(), List.of());
+        RunDir run = RunDir.open(dir);
+        run.readStatus(); // a missing or corrupt status is named before the recipe is read
+        Recipe recipe = RecipeLoader.load(run.configFile(), List.of());
         try (Progress progress = Progress.forConsole(System.out)) {
             return Training.report(
                     Experiment.resume(dir, Training.listeners(recipe, progress)),
