@@ -51,6 +51,7 @@ public final class Vivarium implements Runnable {
      */
     public static CommandLine commandLine(boolean debug) {
         CommandLine cl = new CommandLine(new Vivarium()).setCaseInsensitiveEnumValuesAllowed(true);
+        everyVersionIs(cl, new Version());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine, debug));
         // picocli hands only exceptions to the handler; errors (out of memory, a missing class) pass through
         cl.setExecutionStrategy(parseResult -> {
@@ -77,6 +78,12 @@ public final class Vivarium implements Runnable {
             return Failure.USAGE;
         });
         return cl;
+    }
+
+    /** {@code --version} of every subcommand says what the root's says (picocli leaves it empty otherwise). */
+    private static void everyVersionIs(CommandLine cl, CommandLine.IVersionProvider version) {
+        cl.getCommandSpec().versionProvider(version);
+        cl.getSubcommands().values().forEach(sub -> everyVersionIs(sub, version));
     }
 
     /** Prints the one line for {@code e}, and its stack trace with {@code debug}; returns the exit code. */
