@@ -46,6 +46,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (out != null) {
             OutPath.newDirectory("--out", out);
+        } else {
+            OutPath.newDirectory("--runs", runs.dir());
         }
         Recipe r = RecipeLoader.load(recipe, overrides);
         Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
