@@ -4,7 +4,6 @@ import dev.vivarium.laws.fit.Law;
 import dev.vivarium.laws.fit.LawData;
 import dev.vivarium.laws.report.FitStudy;
 import dev.vivarium.laws.runs.RunPoints;
-import dev.vivarium.laws.runs.StoreRunSource;
 import dev.vivarium.laws.table.CsvTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,7 +125,12 @@ public final class FitCommand implements Callable<Integer> {
             data = FitStudy.fromTable(CsvTable.read(table), l, x, y, computeColumn, keepLowest);
         } else if (runs.chosen()) {
             RunPoints p = RunPoints.collect(
-                    new StoreRunSource(runs.dir()), recipe, where, input, metric, RunPoints.reduction(reduce));
+                    runs.source(spec.commandLine().getErr()),
+                    recipe,
+                    where,
+                    input,
+                    metric,
+                    RunPoints.reduction(reduce));
             data = LawData.of(input, p.x(), p.y(), metric);
         } else {
             throw new IllegalArgumentException("give --table CSV or --runs DIR");

@@ -1,20 +1,13 @@
 package dev.vivarium.app.cmd;
 
-import dev.vivarium.store.run.RunIndex;
 import dev.vivarium.store.run.RunSummary;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,37 +41,10 @@ public final class RunsCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        List<RunSummary> good = new ArrayList<>();
-        Set<Path> listed = new HashSet<>();
-        for (RunSummary s : RunIndex.list(root)) {
-            listed.add(s.dir());
-            Optional<String> problem = RunCheck.problem(s);
-            if (problem.isPresent()) {
-                err.println("warning: skipped run " + s.id() + ": " + problem.get());
-            } else {
-                good.add(s);
-            }
-        }
-        for (Path dir : unlisted(root, listed)) {
-            err.println("warning: skipped run " + dir.getFileName() + ": " + dir.resolve("status.json")
-                    + ": not found (a run writes its status first)");
-        }
-        err.flush();
+        List<RunSummary> good = RunScan.summaries(root, err);
         out.println(table(good));
         out.flush();
         return 0;
-    }
-
-    /** Directories with a config but no status: runs the index cannot see. */
-    private static List<Path> unlisted(Path root, Set<Path> listed) throws IOException {
-        try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(d -> !listed.contains(d)
-                            && Files.isDirectory(d)
-                            && Files.exists(d.resolve("config.yaml"))
-                            && !Files.exists(d.resolve("status.json")))
-                    .sorted()
-                    .toList();
-        }
     }
 
     static String table(List<RunSummary> list) {
