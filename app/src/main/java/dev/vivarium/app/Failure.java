@@ -60,8 +60,7 @@ public record Failure(String line, int exitCode) {
                             + " VIVARIUM_JAVA_OPTS=-Xss16m",
                     FAILED);
         }
-        boolean usage = e instanceof IllegalArgumentException && !(e instanceof InvalidPathException)
-                || e instanceof RecipeException;
+        boolean usage = e instanceof IllegalArgumentException || e instanceof RecipeException;
         return new Failure(clean(describe(e, command)), usage ? USAGE : FAILED);
     }
 

@@ -59,14 +59,10 @@ public final class OutPath {
         }
         for (Path part : path) {
             if (part.toString().getBytes(StandardCharsets.UTF_8).length > RunLookup.MAX_NAME_BYTES) {
-                throw new IllegalArgumentException(
-                        option(at) + ": name too long (at most " + RunLookup.MAX_NAME_BYTES + " bytes per name)");
+                throw new IllegalArgumentException(RunLookup.abbreviate(at) + ": name too long (at most "
+                        + RunLookup.MAX_NAME_BYTES + " bytes per name)");
             }
         }
-    }
-
-    private static String option(String at) {
-        return RunLookup.abbreviate(at);
     }
 
     private static String kind(Path p) {

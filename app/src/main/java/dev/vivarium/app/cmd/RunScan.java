@@ -64,7 +64,7 @@ final class RunScan {
                 try {
                     out.add(StoreRunSource.read(s.dir()));
                 } catch (UncheckedIOException e) {
-                    skipped(warnings, s.id(), Failure.of(e, "").line());
+                    skipped(warnings, s.id(), Failure.of(e, "vivarium").line());
                 }
             }
         } catch (IOException e) {
