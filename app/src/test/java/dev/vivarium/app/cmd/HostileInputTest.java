@@ -29,6 +29,7 @@ class HostileInputTest {
     static Path dir;
 
     static final String LONG = "a".repeat(300);
+    static final String FULL = "/dev/full";
 
     /** One command line, {@code {dir}} standing for the test's directory; its exit code and what it must name. */
     record Row(int exitCode, String mustName, List<String> args) {
@@ -162,6 +163,9 @@ class HostileInputTest {
     void failsWithOneLineNamingWhatIsWrong(Row row) throws IOException {
         String[] args =
                 row.args().stream().map(a -> a.replace("{dir}", dir.toString())).toArray(String[]::new);
+        if (row.args().contains(FULL)) {
+            refusesALinkToTheDeviceFirst(args);
+        }
         Map<String, String> before = outside();
         String[] r = Cli.run(args);
         String all = r[1] + r[2];
@@ -175,22 +179,47 @@ class HostileInputTest {
         assertEquals(before, outside(), "a file outside " + dir + " changed");
     }
 
-    /** What a command must leave alone: /dev/full, the top of the file system and the working directory. */
+    /**
+     * A canary for the rows that name /dev/full: as root, a command that wrote its output by renaming a
+     * file over its target would replace the device node itself. The same command is first given a link
+     * to the device inside this test's directory; if it replaced the link, the test fails there and the
+     * device is never tried.
+     */
+    private static void refusesALinkToTheDeviceFirst(String[] args) throws IOException {
+        Path link = dir.resolve("full-link");
+        if (!Files.isSymbolicLink(link)) {
+            Files.createSymbolicLink(link, Path.of(FULL));
+        }
+        String[] viaLink =
+                Stream.of(args).map(a -> a.equals(FULL) ? link.toString() : a).toArray(String[]::new);
+        String[] r = Cli.run(viaLink);
+        assertTrue(
+                Files.isSymbolicLink(link),
+                "'" + String.join(" ", viaLink) + "' replaced a link to " + FULL + "; the device itself is not tried");
+        assertEquals(String.valueOf(2), r[0], r[2]);
+    }
+
+    /**
+     * What a command must leave alone: the device /dev/full (its kind and inode), the names at the top of
+     * the file system (their times change as other processes work in /tmp, so names only), and the
+     * working directory's entries with their times (build output in target/ aside).
+     */
     static Map<String, String> outside() throws IOException {
         Map<String, String> seen = new TreeMap<>();
-        Path full = Path.of("/dev/full");
+        Path full = Path.of(FULL);
         if (Files.exists(full, LinkOption.NOFOLLOW_LINKS)) {
             seen.put(
-                    "/dev/full",
+                    FULL,
                     Files.isRegularFile(full, LinkOption.NOFOLLOW_LINKS) + " "
                             + Files.readAttributes(full, "unix:ino,mode", LinkOption.NOFOLLOW_LINKS));
         }
-        for (Path top : List.of(Path.of("/"), Path.of("").toAbsolutePath())) {
-            try (Stream<Path> entries = Files.list(top)) {
-                for (Path p : (Iterable<Path>) entries::iterator) {
-                    if (!p.getFileName().toString().equals("target")) {
-                        seen.put(p.toString(), String.valueOf(Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS)));
-                    }
+        try (Stream<Path> entries = Files.list(Path.of("/"))) {
+            entries.forEach(p -> seen.put(p.toString(), "present"));
+        }
+        try (Stream<Path> entries = Files.list(Path.of("").toAbsolutePath())) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                if (!p.getFileName().toString().equals("target")) {
+                    seen.put(p.toString(), String.valueOf(Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS)));
                 }
             }
         }
