@@ -4,7 +4,6 @@ import dev.vivarium.laws.fit.Law;
 import dev.vivarium.laws.fit.LawData;
 import dev.vivarium.laws.report.FitStudy;
 import dev.vivarium.laws.runs.RunPoints;
-import dev.vivarium.laws.runs.StoreRunSource;
 import dev.vivarium.laws.table.CsvTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,11 +58,8 @@ public final class FitCommand implements Callable<Integer> {
             description = "Keep only the K lowest-y rows.")
     int keepLowest;
 
-    @Option(
-            names = "--runs",
-            paramLabel = "DIR",
-            description = "Fit across the finished runs in DIR instead of a table.")
-    Path runs;
+    @picocli.CommandLine.Mixin
+    RunsRoot runs; // without --table: fit across the finished runs there
 
     @Option(names = "--recipe", description = "With --runs: only runs of this recipe.")
     String recipe;
@@ -119,14 +115,22 @@ public final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (plot != null) {
+            OutPath.file("--plot", plot);
+        }
         String input = x.isEmpty() ? "x" : x.get(0);
         Law l = FitStudy.law(law, input);
         LawData data;
         if (table != null) {
             data = FitStudy.fromTable(CsvTable.read(table), l, x, y, computeColumn, keepLowest);
-        } else if (runs != null) {
+        } else if (runs.chosen()) {
             RunPoints p = RunPoints.collect(
-                    new StoreRunSource(runs), recipe, where, input, metric, RunPoints.reduction(reduce));
+                    runs.source(spec.commandLine().getErr()),
+                    recipe,
+                    where,
+                    input,
+                    metric,
+                    RunPoints.reduction(reduce));
             data = LawData.of(input, p.x(), p.y(), metric);
         } else {
             throw new IllegalArgumentException("give --table CSV or --runs DIR");

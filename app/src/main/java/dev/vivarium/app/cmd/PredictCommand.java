@@ -9,7 +9,6 @@ import dev.vivarium.laws.predict.Resolver;
 import dev.vivarium.laws.predict.Score;
 import dev.vivarium.laws.predict.Scorecard;
 import dev.vivarium.laws.predict.Target;
-import dev.vivarium.laws.runs.StoreRunSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -233,8 +232,8 @@ public final class PredictCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID", description = "Prediction id or a prefix of at least 6 characters.")
         String id;
 
-        @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs")
-        Path runs;
+        @picocli.CommandLine.Mixin
+        RunsRoot runs;
 
         @Option(names = "--value", description = "Resolve with this value instead of reading runs.")
         Double value;
@@ -247,7 +246,8 @@ public final class PredictCommand implements Runnable {
             if (value != null) {
                 r = reg.resolve(p.id(), value, List.of());
             } else {
-                Resolver.Value v = new Resolver(Grokking.DEFAULT).resolve(p.target(), new StoreRunSource(runs));
+                Resolver.Value v = new Resolver(Grokking.DEFAULT)
+                        .resolve(p.target(), runs.source(spec.commandLine().getErr()));
                 r = reg.resolve(p.id(), v.value(), v.runs());
             }
             spec.commandLine()

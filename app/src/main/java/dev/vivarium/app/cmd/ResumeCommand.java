@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code vivarium resume RUN}: continues a killed or failed run from its last checkpoint. */
 @Command(
@@ -18,18 +20,25 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Continue a killed run from its last checkpoint.")
 public final class ResumeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run directory or run id.")
+    @Parameters(index = "0", paramLabel = "RUN", description = RunLookup.RUN_DESCRIPTION)
     String run;
 
     @Mixin
     RunsRoot runs;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Path dir = runs.resolve(run);
-        Recipe recipe = RecipeLoader.load(RunDir.open(dir).configFile(), List.of());
+        RunDir run = RunDir.open(dir);
+        run.readStatus(); // a missing or corrupt status is named before the recipe is read
+        Recipe recipe = RecipeLoader.load(run.configFile(), List.of());
         try (Progress progress = Progress.forConsole(System.out)) {
-            return Training.report(Experiment.resume(dir, Training.listeners(recipe, progress)));
+            return Training.report(
+                    Experiment.resume(dir, Training.listeners(recipe, progress)),
+                    spec.commandLine().getOut());
         }
     }
 }

@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code vivarium run RECIPE}: trains a recipe in a new run directory and draws its curves. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Train a recipe in a new run directory.")
@@ -29,19 +31,31 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--out",
             paramLabel = "DIR",
-            description = "Directory for this run (default: a new directory under --runs).")
+            description =
+                    "Directory for this run, created new (default: a new directory under --runs, named after the recipe"
+                            + " and the time).")
     Path out;
 
     @Mixin
     RunsRoot runs;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (out != null) {
+            OutPath.newDirectory("--out", out);
+        } else {
+            OutPath.newDirectory("--runs", runs.dir());
+        }
         Recipe r = RecipeLoader.load(recipe, overrides);
         Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
         Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
         try (Progress progress = Progress.forConsole(System.out)) {
-            return Training.report(Experiment.start(r, root, id, Training.listeners(r, progress)));
+            return Training.report(
+                    Experiment.start(r, root, id, Training.listeners(r, progress)),
+                    spec.commandLine().getOut());
         }
     }
 }

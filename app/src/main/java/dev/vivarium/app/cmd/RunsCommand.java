@@ -1,31 +1,49 @@
 package dev.vivarium.app.cmd;
 
-import dev.vivarium.store.run.RunIndex;
 import dev.vivarium.store.run.RunSummary;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code vivarium runs}: a table of runs, newest first; a run whose process died shows as KILLED. */
+/**
+ * {@code vivarium runs}: a table of runs, newest first; a run whose process died shows as KILLED. A broken
+ * run (no config, unreadable status or metric log) is left out of the table and reported on one line.
+ */
 @Command(
         name = "runs",
         mixinStandardHelpOptions = true,
-        description = "List runs: id, recipe, status, step, key metrics.")
+        description = "List runs: id, recipe, status, step, key metrics. Broken runs are named on stderr and skipped.")
 public final class RunsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     RunsRoot runs;
 
     @Override
     public Integer call() throws Exception {
-        if (!java.nio.file.Files.isDirectory(runs.dir())) {
-            System.out.println("no runs under " + runs.dir().toAbsolutePath());
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path root = runs.dir();
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new IllegalArgumentException("--runs " + root + ": is a file, not a directory of runs");
+        }
+        if (!Files.isDirectory(root)) {
+            out.println("no runs under " + root.toAbsolutePath());
+            out.flush();
             return 0;
         }
-        List<RunSummary> list = RunIndex.list(runs.dir());
-        System.out.println(table(list));
+        List<RunSummary> good = RunScan.summaries(root, err);
+        out.println(table(good));
+        out.flush();
         return 0;
     }
 

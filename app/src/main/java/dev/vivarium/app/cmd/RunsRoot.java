@@ -1,36 +1,53 @@
 package dev.vivarium.app.cmd;
 
-import java.nio.file.Files;
+import dev.vivarium.laws.runs.RunSource;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The {@code --runs DIR} option shared by commands that find runs: default {@code $VIVARIUM_RUNS} or {@code ./runs}. */
+/**
+ * The {@code --runs DIR} option, one meaning for every command that reads or writes runs: the directory
+ * holding one directory per run, by default {@code $VIVARIUM_RUNS}, else {@code ./runs}.
+ */
 public final class RunsRoot {
+    /** The environment variable that sets the runs directory when {@code --runs} is not given. */
+    public static final String VARIABLE = "VIVARIUM_RUNS";
+
     @Option(
             names = "--runs",
             paramLabel = "DIR",
-            description = "Directory holding run directories (default: $VIVARIUM_RUNS or ./runs).")
+            description = "Directory holding one directory per run (default: $" + VARIABLE + ", else ./runs).")
     Path dir;
 
+    /** The runs directory: {@code --runs}, else {@code $VIVARIUM_RUNS}, else {@code runs}. */
     public Path dir() {
         if (dir != null) {
             return dir;
         }
-        String env = System.getenv("VIVARIUM_RUNS");
+        String env = System.getenv(VARIABLE);
         return Path.of(env != null && !env.isBlank() ? env : "runs");
     }
 
-    /** A run given as a directory path or as an id under the runs directory. */
+    /** True if the user chose a runs directory, with {@code --runs} or {@code $VIVARIUM_RUNS}. */
+    public boolean chosen() {
+        String env = System.getenv(VARIABLE);
+        return dir != null || (env != null && !env.isBlank());
+    }
+
+    /** The runs under {@link #dir()} for the laws; broken runs are named on {@code warnings} and left out. */
+    public RunSource source(PrintWriter warnings) {
+        Path root = dir();
+        return () -> RunScan.records(root, warnings);
+    }
+
+    /**
+     * The run named by {@code run}: a run directory's path, a run id under {@link #dir()}, a unique prefix
+     * of one, or {@code latest} (see {@link RunLookup}).
+     *
+     * @throws IllegalArgumentException naming the run and why it names no run, or which runs it could mean
+     * @throws IllegalStateException naming the file that makes the run's directory unusable
+     */
     public Path resolve(String run) {
-        Path p = Path.of(run);
-        if (Files.isDirectory(p)) {
-            return p;
-        }
-        Path under = dir().resolve(run);
-        if (Files.isDirectory(under)) {
-            return under;
-        }
-        throw new IllegalArgumentException(
-                "no run '" + run + "': neither a directory nor a run id under " + dir().toAbsolutePath());
+        return RunLookup.find(run, dir());
     }
 }

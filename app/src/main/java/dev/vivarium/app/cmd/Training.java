@@ -8,6 +8,7 @@ import dev.vivarium.lens.run.LensListener;
 import dev.vivarium.store.run.RunDir;
 import dev.vivarium.store.run.RunState;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +25,20 @@ final class Training {
     }
 
     /** Describes the run; draws its curves when it completed. Returns the exit code (3: not completed). */
-    static int report(RunDir run) throws IOException {
-        if (run.readStatus().state() != RunState.COMPLETED) {
-            System.out.println(ShowCommand.describe(run));
-            return 3;
+    static int report(RunDir run, PrintWriter out) throws IOException {
+        try {
+            if (run.readStatus().state() != RunState.COMPLETED) {
+                out.println(ShowCommand.describe(run));
+                return 3;
+            }
+            Path png = run.root().resolve("curves.png");
+            Curves.write(png, run.id(), run.metrics().read());
+            out.println("run " + run.id() + " in " + run.root());
+            out.println(ShowCommand.describe(run));
+            out.println("curves: " + png);
+            return 0;
+        } finally {
+            out.flush();
         }
-        Path png = run.root().resolve("curves.png");
-        Curves.write(png, run.id(), run.metrics().read());
-        System.out.println("run " + run.id() + " in " + run.root());
-        System.out.println(ShowCommand.describe(run));
-        System.out.println("curves: " + png);
-        return 0;
     }
 }

@@ -6,8 +6,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Locale;
 
 /**
  * One line that says what failed and why, for a status file or a terminal: never a stack trace, never a bare
@@ -28,24 +30,8 @@ public final class Problems {
     }
 
     private static String describe(Throwable e) {
-        if (e instanceof NoSuchFileException f) {
-            return f.getFile() + ": not found" + other(f);
-        }
-        if (e instanceof FileAlreadyExistsException f) {
-            return f.getFile() + ": already exists";
-        }
-        if (e instanceof AccessDeniedException f) {
-            return f.getFile() + ": permission denied";
-        }
-        if (e instanceof NotDirectoryException f) {
-            return f.getFile() + ": not a directory";
-        }
-        if (e instanceof DirectoryNotEmptyException f) {
-            return f.getFile() + ": directory not empty";
-        }
-        if (e instanceof FileSystemException f && f.getFile() != null) {
-            String reason = f.getReason() == null ? "cannot be used" : lower(f.getReason());
-            return f.getFile() + other(f) + ": " + reason;
+        if (e instanceof FileSystemException f) {
+            return fileSystem(f);
         }
         if (e instanceof OutOfMemoryError) {
             return "out of memory (" + e.getMessage() + "); use a smaller recipe, or give the JVM more with"
@@ -60,19 +46,65 @@ public final class Problems {
                     .getSimpleName()
                     .replaceAll("(Exception|Error)$", "")
                     .replaceAll("([a-z])([A-Z])", "$1 $2")
-                    .toLowerCase(java.util.Locale.ROOT);
+                    .toLowerCase(Locale.ROOT);
         }
         if (e instanceof IOException && e.getCause() instanceof FileSystemException f && f.getFile() != null) {
-            return m.contains(f.getFile()) ? m : m + " (" + describe(f) + ")";
+            return m.contains(f.getFile()) ? m : m + " (" + fileSystem(f) + ")";
         }
         return m;
     }
 
-    private static String other(FileSystemException f) {
-        return f.getOtherFile() == null ? "" : " -> " + f.getOtherFile();
+    /** A file exception as "FILE: what went wrong" (the JDK's message is often the bare path). */
+    public static String fileSystem(FileSystemException f) {
+        String file = f.getFile() == null ? "a file" : f.getFile();
+        if (f.getOtherFile() != null) {
+            file = file + " -> " + f.getOtherFile();
+        }
+        String reason = f.getReason();
+        String what;
+        if (f instanceof NoSuchFileException) {
+            what = "not found";
+        } else if (f instanceof FileAlreadyExistsException) {
+            what = "already exists";
+        } else if (f instanceof AccessDeniedException) {
+            what = "permission denied";
+        } else if (f instanceof NotDirectoryException) {
+            what = "not a directory";
+        } else if (f instanceof DirectoryNotEmptyException) {
+            what = "directory is not empty";
+        } else if (f instanceof FileSystemLoopException) {
+            what = "symbolic links form a loop";
+        } else {
+            what = reason(reason);
+            reason = null;
+        }
+        return file + ": " + what + (reason == null || reason.isBlank() ? "" : " (" + reason + ")");
     }
 
-    private static String lower(String reason) {
-        return reason.isEmpty() ? reason : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+    /** The operating system's reason in plain words ("name too long", "no space left on device"); unknown reasons as given. */
+    public static String reason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "input/output error";
+        }
+        String r = reason.toLowerCase(Locale.ROOT);
+        if (r.contains("file name too long")) {
+            return "name too long (at most 255 bytes per name)";
+        }
+        if (r.contains("no space left on device")) {
+            return "no space left on device (disk full)";
+        }
+        if (r.contains("disk quota exceeded")) {
+            return "disk quota exceeded";
+        }
+        if (r.contains("read-only file system")) {
+            return "read-only file system";
+        }
+        if (r.contains("is a directory")) {
+            return "is a directory";
+        }
+        if (r.contains("not a directory")) {
+            return "not a directory";
+        }
+        return reason;
     }
 }

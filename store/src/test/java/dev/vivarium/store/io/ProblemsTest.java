@@ -21,7 +21,9 @@ class ProblemsTest {
         Path there = Files.writeString(dir.resolve("there.txt"), "x");
         assertEquals(there + ": already exists", Problems.oneLine(caught(() -> Files.createFile(there))));
         Path tooLong = dir.resolve("n".repeat(300));
-        assertEquals(tooLong + ": file name too long", Problems.oneLine(caught(() -> Files.writeString(tooLong, "x"))));
+        assertEquals(
+                tooLong + ": name too long (at most 255 bytes per name)",
+                Problems.oneLine(caught(() -> Files.writeString(tooLong, "x"))));
         Path full = Path.of("/dev/full");
         Exception e = caught(() -> Files.write(full, new byte[1]));
         assertEquals("No space left on device", Problems.oneLine(e), "the JDK names no file here: callers must");
