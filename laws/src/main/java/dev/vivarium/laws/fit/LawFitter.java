@@ -1,7 +1,7 @@
 package dev.vivarium.laws.fit;
 
-import dev.vivarium.laws.optim.Lbfgs;
-import dev.vivarium.laws.optim.OptimResult;
+import dev.vivarium.numeric.optim.Lbfgs;
+import dev.vivarium.numeric.optim.OptimResult;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;

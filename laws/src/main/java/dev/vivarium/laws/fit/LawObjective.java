@@ -1,6 +1,6 @@
 package dev.vivarium.laws.fit;
 
-import dev.vivarium.laws.optim.DifferentiableFunction;
+import dev.vivarium.numeric.optim.DifferentiableFunction;
 
 /**
  * The fitting objective {@code sum_i w_i * loss(logsumexp_k(t_ik) - log y_i)} with

@@ -9,7 +9,7 @@ import dev.vivarium.laws.fit.LawData;
 import dev.vivarium.laws.fit.LawFit;
 import dev.vivarium.laws.fit.LawFitter;
 import dev.vivarium.laws.fit.ResidualLoss;
-import dev.vivarium.laws.optim.Lbfgs;
+import dev.vivarium.numeric.optim.Lbfgs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

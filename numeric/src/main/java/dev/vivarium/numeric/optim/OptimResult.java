@@ -1,4 +1,4 @@
-package dev.vivarium.laws.optim;
+package dev.vivarium.numeric.optim;
 
 /**
  * The outcome of a minimisation.
