@@ -25,16 +25,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code vivarium predict add|list|resolve|score}: the prediction registry. */
+/** {@code vivarium predict add|list|resolve|score|verify}: the prediction registry and its ledger. */
 @Command(
         name = "predict",
         mixinStandardHelpOptions = true,
-        description = "Register predictions before the runs, resolve them after, and score them.",
+        description = "Register predictions before the runs, resolve them after, and score them. Everything is"
+                + " kept in one append-only, hash-chained ledger, predictions.ledger; 'verify' checks it.",
         subcommands = {
             PredictCommand.Add.class,
             PredictCommand.ListAll.class,
             PredictCommand.Resolve.class,
-            PredictCommand.ScoreAll.class
+            PredictCommand.ScoreAll.class,
+            PredictCommand.Verify.class
         })
 public final class PredictCommand implements Runnable {
     @Spec
@@ -45,7 +47,8 @@ public final class PredictCommand implements Runnable {
             paramLabel = "DIR",
             defaultValue = ".",
             scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "Directory holding predictions/ and resolutions/. Default: the current directory.")
+            description = "Directory holding the ledger (predictions.ledger and its .head). Default: the current"
+                    + " directory.")
     Path registry;
 
     @Override
@@ -61,7 +64,8 @@ public final class PredictCommand implements Runnable {
     @Command(
             name = "add",
             mixinStandardHelpOptions = true,
-            description = "Register a prediction; it is locked by its hash.")
+            description = "Register a prediction: it is appended to the ledger, whose entry hash is its id and whose"
+                    + " order is its registration time.")
     static final class Add implements Callable<Integer> {
         @ParentCommand
         PredictCommand parent;
@@ -69,13 +73,16 @@ public final class PredictCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--author", required = true)
+        @Option(names = "--author", required = true, description = "Who makes the prediction.")
         String author;
 
-        @Option(names = "--tag")
+        @Option(names = "--tag", paramLabel = "TAG", description = "A label for summaries in 'score' (repeatable).")
         List<String> tags = new ArrayList<>();
 
-        @Option(names = "--recipe", required = true)
+        @Option(
+                names = "--recipe",
+                required = true,
+                description = "The recipe name of the runs it is about (their status file's recipe).")
         String recipe;
 
         @Option(names = "--where", paramLabel = "KEY=VALUE", description = "Config values the runs must have.")
@@ -87,7 +94,10 @@ public final class PredictCommand implements Runnable {
                 description = "A metric (test_loss) or grok_step, memorisation_step, grok_delay, grokked.")
         String quantity;
 
-        @Option(names = "--reduce", defaultValue = "final", description = "final, min or max of a metric's log.")
+        @Option(
+                names = "--reduce",
+                defaultValue = "final",
+                description = "How a metric's log becomes one number: final, min or max. Default: ${DEFAULT-VALUE}.")
         String reduce;
 
         @Option(
@@ -96,29 +106,36 @@ public final class PredictCommand implements Runnable {
                 description = "An event such as '>= 1' or '< 0.1'; with --probability.")
         String event;
 
-        @Option(names = "--probability")
+        @Option(names = "--probability", paramLabel = "P", description = "With --event: the probability it happens.")
         Double probability;
 
-        @Option(names = "--interval", paramLabel = "LO,HI", split = ",")
+        @Option(
+                names = "--interval",
+                paramLabel = "LO,HI",
+                split = ",",
+                description = "An interval forecast; with --confidence.")
         double[] interval;
 
-        @Option(names = "--confidence", defaultValue = "0.9")
+        @Option(
+                names = "--confidence",
+                defaultValue = "0.9",
+                description = "With --interval: the probability the value falls inside. Default: ${DEFAULT-VALUE}.")
         double confidence;
 
         @Option(
                 names = "--quantiles",
                 paramLabel = "LEVEL:VALUE",
                 split = ",",
-                description = "e.g. 0.1:300,0.5:600,0.9:1500")
+                description = "A quantile forecast, levels increasing, e.g. 0.1:300,0.5:600,0.9:1500.")
         List<String> quantiles;
 
-        @Option(names = "--note", defaultValue = "")
+        @Option(names = "--note", defaultValue = "", description = "Free text: the reasoning or source.")
         String note;
 
         @Option(
                 names = "--amends",
                 paramLabel = "ID",
-                description = "Replace this earlier prediction (it stays, marked as amended).")
+                description = "Replace this earlier prediction (it stays in the ledger; the amendment names it).")
         String amends;
 
         @Override
@@ -187,7 +204,7 @@ public final class PredictCommand implements Runnable {
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description = "List predictions (each is checked against its hash).")
+            description = "List predictions in registration order (after checking the whole ledger).")
     static final class ListAll implements Callable<Integer> {
         @ParentCommand
         PredictCommand parent;
@@ -210,7 +227,8 @@ public final class PredictCommand implements Runnable {
                         p.target().config(),
                         p.target().quantity(),
                         describe(p.forecast()),
-                        r.map(x -> "  resolved: " + x.value()).orElse(""),
+                        r.map(x -> "  resolved: " + x.value() + (x.preRegistered() ? "" : " (NOT pre-registered)"))
+                                .orElse(""),
                         p.amends().map(a -> "  amends " + a.substring(0, 12)).orElse(""));
             }
             out.flush();
@@ -218,11 +236,12 @@ public final class PredictCommand implements Runnable {
         }
     }
 
-    /** {@code predict resolve ID}: the target's value from finished runs, or given with --value. */
+    /** {@code predict resolve ID}: the target's value from runs started after the registration, or given. */
     @Command(
             name = "resolve",
             mixinStandardHelpOptions = true,
-            description = "Resolve a prediction against finished runs.")
+            description = "Resolve a prediction against the finished runs that started after it was registered;"
+                    + " the ledger records the value, the runs and their start times.")
     static final class Resolve implements Callable<Integer> {
         @ParentCommand
         PredictCommand parent;
@@ -233,35 +252,117 @@ public final class PredictCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID", description = "Prediction id or a prefix of at least 6 characters.")
         String id;
 
-        @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs")
+        @Option(
+                names = "--runs",
+                paramLabel = "DIR",
+                defaultValue = "runs",
+                description = "Directory holding the run directories to resolve against. Default: ${DEFAULT-VALUE}.")
         Path runs;
 
-        @Option(names = "--value", description = "Resolve with this value instead of reading runs.")
+        @Option(
+                names = "--value",
+                description = "Resolve with this value, given by hand, instead of reading runs (recorded as such).")
         Double value;
+
+        @Option(
+                names = "--allow-earlier-runs",
+                description = "Also use runs that started before the prediction was registered; the resolution is"
+                        + " then marked as not pre-registered.")
+        boolean allowEarlier;
 
         @Override
         public Integer call() {
             PredictionRegistry reg = parent.open();
             Prediction p = reg.get(id);
+            PrintWriter out = spec.commandLine().getOut();
             Resolution r;
             if (value != null) {
-                r = reg.resolve(p.id(), value, List.of());
+                r = reg.resolve(p.id(), value, List.of(), true);
             } else {
-                Resolver.Value v = new Resolver(Grokking.DEFAULT).resolve(p.target(), new StoreRunSource(runs));
-                r = reg.resolve(p.id(), v.value(), v.runs());
+                Resolver.Value v = new Resolver(Grokking.DEFAULT)
+                        .resolve(p.target(), new StoreRunSource(runs), p.createdAt(), allowEarlier);
+                v.broken()
+                        .forEach(b -> spec.commandLine().getErr().println("skipped run " + b.id() + ": " + b.reason()));
+                if (!v.earlier().isEmpty()) {
+                    out.println("left out (started before the registration at " + p.createdAt() + "): "
+                            + Resolver.describe(v.earlier()));
+                }
+                r = reg.resolve(p.id(), v.value(), v.runs(), v.preRegistered());
             }
-            spec.commandLine()
-                    .getOut()
-                    .printf(
-                            "resolved %s: %s = %s from runs %s%n",
-                            p.id().substring(0, 12), p.target().quantity(), r.value(), r.runs());
-            spec.commandLine().getOut().flush();
+            out.printf(
+                    "resolved %s (registered %s): %s = %s %s%s%n",
+                    p.id().substring(0, 12),
+                    p.createdAt(),
+                    p.target().quantity(),
+                    r.value(),
+                    r.givenByHand() ? "given by hand (--value)" : "from runs " + Resolver.describe(r.runs()),
+                    r.preRegistered() ? "" : "; NOT pre-registered (--allow-earlier-runs used runs started before it)");
+            out.flush();
+            spec.commandLine().getErr().flush();
             return 0;
         }
     }
 
+    /** {@code predict verify}: checks the ledger's chain and prints its head hash. */
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = "Check the ledger: report every edited, deleted, reordered or back-dated entry, and print"
+                    + " the head hash (publish it, e.g. in a commit, to prove later that nothing was rewritten).")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        PredictCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--head",
+                paramLabel = "HASH",
+                description = "A head hash published earlier: check that the ledger still contains it, unchanged.")
+        String published;
+
+        @Override
+        public Integer call() {
+            PredictionRegistry reg = parent.open();
+            dev.vivarium.laws.ledger.LedgerCheck check = reg.verify();
+            PrintWriter out = spec.commandLine().getOut();
+            Map<String, Long> kinds = new java.util.TreeMap<>();
+            check.entries().forEach(e -> kinds.merge(e.kind(), 1L, Long::sum));
+            out.printf(
+                    "ledger %s: %d entries %s%n",
+                    reg.ledgerFile(), check.entries().size(), kinds);
+            check.problems().forEach(problem -> out.println("DAMAGED " + problem));
+            int problems = check.problems().size();
+            if (published != null) {
+                if (!dev.vivarium.laws.ledger.LedgerEntry.isHash(published)) {
+                    throw new IllegalArgumentException("--head '" + published + "': must be 64 lowercase hex digits");
+                }
+                var found = check.find(published);
+                if (found.isPresent()) {
+                    out.println("published head " + published.substring(0, 12) + " is "
+                            + found.get().describe() + ": the ledger extends it");
+                } else {
+                    problems++;
+                    out.println("DAMAGED published head " + published.substring(0, 12) + " is not in this ledger: the"
+                            + " ledger was rewritten after it was published, or it is another ledger");
+                }
+            }
+            out.println("head " + check.headHash());
+            out.println(
+                    problems == 0
+                            ? "intact: order and integrity hold (wall times only as far as a head hash was published)"
+                            : "DAMAGED: " + problems + " problem(s)");
+            out.flush();
+            return problems == 0 ? 0 : 1;
+        }
+    }
+
     /** {@code predict score}: scores, summaries by author and tag, calibration. */
-    @Command(name = "score", mixinStandardHelpOptions = true, description = "Score resolved predictions.")
+    @Command(
+            name = "score",
+            mixinStandardHelpOptions = true,
+            description = "Score resolved predictions (Brier, log, interval score, CRPS), by author and tag.")
     static final class ScoreAll implements Callable<Integer> {
         @ParentCommand
         PredictCommand parent;

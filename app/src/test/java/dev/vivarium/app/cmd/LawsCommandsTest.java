@@ -174,10 +174,17 @@ class LawsCommandsTest {
         assertTrue(
                 score[1].contains("0.0900") && score[1].contains("0.3567") && score[1].contains("2100.0000"), score[1]);
 
-        Path file = dir.resolve("predictions/" + id + ".json");
-        Files.writeString(file, Files.readString(file).replace("0.7", "0.9"));
+        Path ledger = dir.resolve("predictions.ledger");
+        Files.writeString(ledger, Files.readString(ledger).replace("\"probability\":0.7", "\"probability\":0.9"));
         String[] tampered = Cli.run("predict", "list", "--registry", reg);
         assertNotEquals("0", tampered[0]);
-        assertTrue(tampered[2].contains("was edited after it was registered"), tampered[2]);
+        assertTrue(
+                tampered[2].contains("is damaged: line 1 (seq 1, register " + id.substring(0, 12) + ")"), tampered[2]);
+        String[] verify = Cli.run("predict", "verify", "--registry", reg);
+        assertEquals("1", verify[0], verify[2]);
+        assertTrue(
+                verify[1].contains("DAMAGED line 1 (seq 1, register " + id.substring(0, 12) + "): its content does"
+                        + " not hash to the hash written on the line"),
+                verify[1]);
     }
 }

@@ -23,7 +23,8 @@ class GrokkingFixtureTest {
     @Test
     void memorisesFirstAndGeneralisesLater() throws Exception {
         List<Map<String, Double>> rows = new MetricLog(FIXTURE).read();
-        RunRecord run = new RunRecord("grokking-quick", "grokking-quick", Map.of(), true, rows);
+        RunRecord run =
+                new RunRecord("grokking-quick", "grokking-quick", Map.of(), true, java.time.Instant.EPOCH, rows);
         Grokking.Result r = Grokking.DEFAULT.detect(run.series("train_acc"), run.series("test_acc"));
         assertEquals(MEMORISATION_STEP, r.memorisationStep().getAsDouble());
         assertEquals(GROK_STEP, r.generalisationStep().getAsDouble());
@@ -36,8 +37,13 @@ class GrokkingFixtureTest {
     void testLossPeaksWhileTheNetworkMemorises() throws Exception {
         // from the log: test_loss is 4.75586802099386 at step 0, peaks at 10.063147728533549 at step 200 and
         // ends at 0.0154 at step 2850, so the peak's prominence is 10.0631... - 4.7558...
-        RunRecord run =
-                new RunRecord("grokking-quick", "grokking-quick", Map.of(), true, new MetricLog(FIXTURE).read());
+        RunRecord run = new RunRecord(
+                "grokking-quick",
+                "grokking-quick",
+                Map.of(),
+                true,
+                java.time.Instant.EPOCH,
+                new MetricLog(FIXTURE).read());
         DoubleDescent.Result r = DoubleDescent.DEFAULT.detect(run.series("test_loss"));
         assertTrue(r.detected(), r.toString());
         assertEquals(200, r.peakX());
