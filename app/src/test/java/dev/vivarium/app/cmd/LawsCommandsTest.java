@@ -72,11 +72,10 @@ class LawsCommandsTest {
                 "chinchilla",
                 "--table",
                 csv.toString(),
-                "--x",
+                "--n",
                 "Model Size",
-                "--x",
+                "--compute",
                 "Training FLOP",
-                "--compute-column",
                 "--keep-lowest",
                 "240",
                 "--bootstrap",
@@ -95,7 +94,7 @@ class LawsCommandsTest {
     @Test
     void fitErrorsAreOneClearLine(@TempDir Path dir) throws Exception {
         Path table = Files.writeString(dir.resolve("bad.csv"), "N,D,loss\n1e6,1e9,3.0\n-1,1e9,2.9\n");
-        String[] r = Cli.run("fit", "--law", "chinchilla", "--table", table.toString(), "--x", "N", "--x", "D");
+        String[] r = Cli.run("fit", "--law", "chinchilla", "--table", table.toString(), "--n", "N", "--d", "D");
         assertNotEquals("0", r[0]);
         assertTrue(
                 r[2].contains("N = -1.0 at row 1: must be finite and > 0 (a power law is undefined at zero or below)"),
