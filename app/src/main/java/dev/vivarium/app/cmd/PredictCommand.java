@@ -1,6 +1,5 @@
 package dev.vivarium.app.cmd;
 
-import dev.vivarium.laws.detect.Grokking;
 import dev.vivarium.laws.predict.Forecast;
 import dev.vivarium.laws.predict.Prediction;
 import dev.vivarium.laws.predict.PredictionRegistry;
@@ -279,7 +278,7 @@ public final class PredictCommand implements Runnable {
             if (value != null) {
                 r = reg.resolve(p.id(), value, List.of(), true);
             } else {
-                Resolver.Value v = new Resolver(Grokking.DEFAULT)
+                Resolver.Value v = new Resolver(dev.vivarium.laws.detect.GrokkingPhase.DEFAULT)
                         .resolve(p.target(), new StoreRunSource(runs), p.createdAt(), allowEarlier);
                 v.broken()
                         .forEach(b -> spec.commandLine().getErr().println("skipped run " + b.id() + ": " + b.reason()));

@@ -116,12 +116,23 @@ class LawsCommandsTest {
                         "train_acc",
                         step >= 100 ? 1.0 : 0.1,
                         "test_acc",
-                        step >= 700 ? 1.0 : 0.05));
+                        step >= 700 ? 1.0 : 0.05,
+                        "test_loss",
+                        step >= 700 ? 0.02 : 3.0));
             }
         }
         String[] r = Cli.run("detect", "g1", "--runs", runs.toString());
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("grokking: GROKKED; memorisation step 100, grok step 700, delay 600"), r[1]);
+        assertTrue(
+                r[1].contains("grokking: GROKKED; memorisation step 100, grok step 700, delay 600\n"
+                        + "  memorisation: first logged step from which train accuracy stays >= 0.99 to the end\n"
+                        + "  grokking: where the final descent of log test loss begins"),
+                r[1]);
+        assertTrue(r[1].contains("  test loss (data): 3.000 before step 700, 0.02000 at step 1000"), r[1]);
+        assertTrue(r[1].contains("  for reference, test accuracy stays >= 0.99 from step 700"), r[1]);
+        // segment endpoints are the logged values: train loss at step 0 is 4 e^0 + 0.01 = 4.01
+        assertTrue(r[1].contains("segment steps 0-"), r[1]);
+        assertTrue(r[1].contains(": train loss 4.010 -> "), r[1]);
         assertTrue(r[1].contains("loss spikes: 0"), r[1]);
     }
 

@@ -1,6 +1,7 @@
 package dev.vivarium.laws.predict;
 
 import dev.vivarium.laws.detect.Grokking;
+import dev.vivarium.laws.detect.GrokkingPhase;
 import dev.vivarium.laws.runs.RunRecord;
 import dev.vivarium.laws.runs.RunSource;
 import java.time.Instant;
@@ -14,9 +15,10 @@ import java.util.OptionalDouble;
  * started after the prediction was registered, the quantity of each (a metric reduced over its log, or a
  * grokking detector output), averaged over the runs.
  *
- * @param grokking the grokking criteria for detector outputs
+ * @param grokking the definitions behind detector outputs: memorisation (train accuracy) and grokking as the phase
+ *     change of test loss, the same as {@code detect} prints
  */
-public record Resolver(Grokking grokking) {
+public record Resolver(GrokkingPhase grokking) {
 
     /**
      * A target's value and where it came from.
@@ -91,10 +93,10 @@ public record Resolver(Grokking grokking) {
 
     private double value(Target target, RunRecord run) {
         if (target.isDetectorOutput()) {
-            Grokking.Result g = grokking.detect(run.series("train_acc"), run.series("test_acc"));
+            GrokkingPhase.Result g = grokking.detect(run.series("train_acc"), run.series("test_loss"));
             OptionalDouble v =
                     switch (target.quantity()) {
-                        case "grok_step" -> g.generalisationStep();
+                        case "grok_step" -> g.grokStep();
                         case "memorisation_step" -> g.memorisationStep();
                         case "grok_delay" -> g.delay();
                         default -> OptionalDouble.of(g.verdict() == Grokking.Verdict.GROKKED ? 1 : 0); // grokked

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * mod 113 with 40% of pairs for training, one-layer transformer, AdamW with weight decay 1.0, logged every 50
  * steps, stopped at step 2850 when test accuracy reached 0.995), frozen as a fixture. The expected steps
  * were read off the log by tools/oracle/grok_steps.py: the first logged step from which train_acc (then
- * test_acc) stays at or above 0.95.
+ * test_acc) stays at or above 0.99 (the shared definition of memorisation, numeric.event.Memorisation).
  */
 class GrokkingFixtureTest {
     private static final Path FIXTURE = Path.of("src/test/resources/fixtures/grokking-metrics.jsonl");
@@ -30,7 +30,7 @@ class GrokkingFixtureTest {
         assertEquals(GROK_STEP, r.generalisationStep().getAsDouble());
         assertTrue(r.memorisationStep().getAsDouble() < r.generalisationStep().getAsDouble());
         assertEquals(EXPECTED_VERDICT, r.verdict());
-        assertEquals(2450, r.delay().getAsDouble());
+        assertEquals(2650, r.delay().getAsDouble());
     }
 
     @Test
@@ -53,6 +53,6 @@ class GrokkingFixtureTest {
 
     // tools/oracle/grok_steps.py on the fixture: memorisation_step 150.0, grok_step 2600.0
     private static final double MEMORISATION_STEP = 150;
-    private static final double GROK_STEP = 2600;
+    private static final double GROK_STEP = 2800;
     private static final Grokking.Verdict EXPECTED_VERDICT = Grokking.Verdict.GROKKED;
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vivarium.laws.detect.Grokking;
+import dev.vivarium.laws.detect.GrokkingPhase;
 import dev.vivarium.laws.runs.RunRecord;
 import dev.vivarium.laws.runs.RunSource;
 import java.time.Instant;
@@ -15,9 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ResolverTest {
-    private static final Resolver RESOLVER = new Resolver(Grokking.DEFAULT);
+    private static final Resolver RESOLVER = new Resolver(GrokkingPhase.DEFAULT);
 
-    /** A run whose train accuracy reaches 1 at step 100 and test accuracy at {@code grokAt}. */
+    /** A run whose train accuracy reaches 1 at step 100 and whose test loss drops from 2 to 0.01 at {@code grokAt}. */
     private static final Instant REGISTERED = Instant.parse("2026-01-01T20:57:00Z");
 
     private static RunRecord run(String id, String wd, double grokAt, boolean finished) {
@@ -35,6 +35,8 @@ class ResolverTest {
                     "test_acc",
                     step >= grokAt ? 1.0 : 0.1,
                     "test_loss",
+                    step >= grokAt ? 0.01 : 2.0,
+                    "val_loss",
                     2.0 - step / 1000));
         }
         return new RunRecord(
@@ -61,9 +63,9 @@ class ResolverTest {
 
     @Test
     void reducesMetrics() {
-        Target fin = new Target("modular-addition", Map.of("seed", "a"), "test_loss", Target.Reduction.FINAL);
+        Target fin = new Target("modular-addition", Map.of("seed", "a"), "val_loss", Target.Reduction.FINAL);
         assertEquals(1.0, RESOLVER.resolve(fin, RUNS, REGISTERED, false).value(), 1e-12);
-        Target max = new Target("modular-addition", Map.of("seed", "a"), "test_loss", Target.Reduction.MAX);
+        Target max = new Target("modular-addition", Map.of("seed", "a"), "val_loss", Target.Reduction.MAX);
         assertEquals(2.0, RESOLVER.resolve(max, RUNS, REGISTERED, false).value(), 1e-12);
     }
 
@@ -73,7 +75,7 @@ class ResolverTest {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> RESOLVER.resolve(t, RUNS, REGISTERED, false));
         assertEquals(
-                "metric 'test_accuracy' does not exist in run a: it logs [step, test_acc, test_loss, train_acc]",
+                "metric 'test_accuracy' does not exist in run a: it logs [step, test_acc, test_loss, train_acc, val_loss]",
                 e.getMessage());
         Target none = new Target("sparse-parity", Map.of(), "test_loss", null);
         IllegalArgumentException n =
