@@ -187,8 +187,8 @@ public final class FitCommand implements Callable<Integer> {
             }
             if (nColumn == null || (dColumn == null) == (computeColumn == null)) {
                 throw new IllegalArgumentException("--law chinchilla needs --n COL (parameters) and exactly one of"
-                        + " --d COL (tokens) or --compute COL (FLOP, D = C / 6N); got --n " + nColumn + ", --d "
-                        + dColumn + ", --compute " + computeColumn);
+                        + " --d COL (tokens) or --compute COL (FLOP, D = C / 6N); got --n " + given(nColumn)
+                        + ", --d " + given(dColumn) + ", --compute " + given(computeColumn));
             }
             return List.of(nColumn, dColumn != null ? dColumn : computeColumn);
         }
@@ -197,5 +197,9 @@ public final class FitCommand implements Callable<Integer> {
                     + " takes one input, --x COL");
         }
         return x == null ? List.of() : List.of(x);
+    }
+
+    private static String given(String column) {
+        return column == null ? "(none)" : "'" + column + "'";
     }
 }
