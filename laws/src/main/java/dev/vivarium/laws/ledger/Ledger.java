@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vivarium.store.io.AtomicFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -67,7 +66,7 @@ public final class Ledger {
             }
             return LedgerCheck.of(file, text, head());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read ledger " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read ledger " + file + ": " + e, e);
         }
     }
 
@@ -113,7 +112,7 @@ public final class Ledger {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a " + kind + " entry as JSON: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to ledger " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot append to ledger " + file + ": " + e, e);
         }
     }
 
