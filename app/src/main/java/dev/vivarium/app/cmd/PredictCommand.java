@@ -378,17 +378,22 @@ public final class PredictCommand implements Runnable {
             }
             Scorecard card = new Scorecard(scores);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-12s %-10s %8s %8s %10s %8s%n", "id", "author", "brier", "log", "interval", "crps");
+            out.printf(
+                    "%-12s %-10s %8s %8s %10s %8s  %s%n", "id", "author", "brier", "log", "interval", "crps", "basis");
             for (Score s : scores) {
+                Resolution r = s.resolution();
                 out.printf(
                         Locale.ROOT,
-                        "%-12s %-10s %8s %8s %10s %8s%n",
+                        "%-12s %-10s %8s %8s %10s %8s  %s%n",
                         s.prediction().id().substring(0, 12),
                         s.prediction().author(),
                         num(s.brier()),
                         num(s.log()),
                         num(s.interval()),
-                        num(s.crps()));
+                        num(s.crps()),
+                        r.givenByHand()
+                                ? "value given by hand"
+                                : r.runs().size() + " runs" + (r.preRegistered() ? "" : ", NOT pre-registered"));
             }
             out.println("by author:");
             card.byAuthor()
