@@ -86,6 +86,8 @@ public final class Identifiability {
     private static String number(double v) {
         java.math.BigDecimal b =
                 new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros();
-        return Math.abs(v) < 1e7 && Math.abs(v) >= 1e-4 ? b.toPlainString() : b.toString().replace("E", "e");
+        return Math.abs(v) < 1e7 && Math.abs(v) >= 1e-4
+                ? b.toPlainString()
+                : b.toString().replace("E", "e");
     }
 }
