@@ -1,5 +1,8 @@
 package dev.vivarium.app.cmd;
 
+import dev.vivarium.laws.detect.GrokkingPhase;
+import dev.vivarium.laws.ledger.LedgerCheck;
+import dev.vivarium.laws.ledger.LedgerEntry;
 import dev.vivarium.laws.predict.Forecast;
 import dev.vivarium.laws.predict.Prediction;
 import dev.vivarium.laws.predict.PredictionRegistry;
@@ -215,8 +218,9 @@ public final class PredictCommand implements Runnable {
         public Integer call() {
             PredictionRegistry reg = parent.open();
             PrintWriter out = spec.commandLine().getOut();
+            Map<String, Resolution> resolved = reg.resolutions();
             for (Prediction p : reg.list()) {
-                Optional<Resolution> r = reg.resolution(p.id());
+                Optional<Resolution> r = Optional.ofNullable(resolved.get(p.id()));
                 out.printf(
                         "%s  %s  %-10s %s/%s %s  %s%s%s%n",
                         p.id().substring(0, 12),
@@ -278,7 +282,7 @@ public final class PredictCommand implements Runnable {
             if (value != null) {
                 r = reg.resolve(p.id(), value, List.of(), true);
             } else {
-                Resolver.Value v = new Resolver(dev.vivarium.laws.detect.GrokkingPhase.DEFAULT)
+                Resolver.Value v = new Resolver(GrokkingPhase.DEFAULT)
                         .resolve(p.target(), new StoreRunSource(runs), p.createdAt(), allowEarlier);
                 v.broken()
                         .forEach(b -> spec.commandLine().getErr().println("skipped run " + b.id() + ": " + b.reason()));
@@ -324,7 +328,7 @@ public final class PredictCommand implements Runnable {
         @Override
         public Integer call() {
             PredictionRegistry reg = parent.open();
-            dev.vivarium.laws.ledger.LedgerCheck check = reg.verify();
+            LedgerCheck check = reg.verify();
             PrintWriter out = spec.commandLine().getOut();
             Map<String, Long> kinds = new java.util.TreeMap<>();
             check.entries().forEach(e -> kinds.merge(e.kind(), 1L, Long::sum));
@@ -334,7 +338,7 @@ public final class PredictCommand implements Runnable {
             check.problems().forEach(problem -> out.println("DAMAGED " + problem));
             int problems = check.problems().size();
             if (published != null) {
-                if (!dev.vivarium.laws.ledger.LedgerEntry.isHash(published)) {
+                if (!LedgerEntry.isHash(published)) {
                     throw new IllegalArgumentException("--head '" + published + "': must be 64 lowercase hex digits");
                 }
                 var found = check.find(published);
@@ -373,8 +377,9 @@ public final class PredictCommand implements Runnable {
         public Integer call() {
             PredictionRegistry reg = parent.open();
             List<Score> scores = new ArrayList<>();
+            Map<String, Resolution> resolved = reg.resolutions();
             for (Prediction p : reg.list()) {
-                reg.resolution(p.id()).ifPresent(r -> scores.add(Score.of(p, r)));
+                Optional.ofNullable(resolved.get(p.id())).ifPresent(r -> scores.add(Score.of(p, r)));
             }
             Scorecard card = new Scorecard(scores);
             PrintWriter out = spec.commandLine().getOut();
@@ -395,28 +400,8 @@ public final class PredictCommand implements Runnable {
                                 ? "value given by hand"
                                 : r.runs().size() + " runs" + (r.preRegistered() ? "" : ", NOT pre-registered"));
             }
-            out.println("by author:");
-            card.byAuthor()
-                    .forEach(m -> out.printf(
-                            Locale.ROOT,
-                            "  %-10s n=%d brier %s log %s interval %s crps %s%n",
-                            m.group(),
-                            m.count(),
-                            num(m.brier()),
-                            num(m.log()),
-                            num(m.interval()),
-                            num(m.crps())));
-            out.println("by tag:");
-            card.byTag()
-                    .forEach(m -> out.printf(
-                            Locale.ROOT,
-                            "  %-10s n=%d brier %s log %s interval %s crps %s%n",
-                            m.group(),
-                            m.count(),
-                            num(m.brier()),
-                            num(m.log()),
-                            num(m.interval()),
-                            num(m.crps())));
+            summaries(out, "by author:", card.byAuthor());
+            summaries(out, "by tag:", card.byTag());
             out.println("calibration (events): forecast bin, n, mean forecast, observed frequency");
             card.eventCalibration(10)
                     .forEach(c -> out.printf(
@@ -432,6 +417,19 @@ public final class PredictCommand implements Runnable {
                     .forEach(c -> out.printf(Locale.ROOT, "  %.2f n=%d %.3f%n", c.forecast(), c.count(), c.observed()));
             out.flush();
             return 0;
+        }
+
+        private static void summaries(PrintWriter out, String title, List<Scorecard.Summary> rows) {
+            out.println(title);
+            rows.forEach(m -> out.printf(
+                    Locale.ROOT,
+                    "  %-10s n=%d brier %s log %s interval %s crps %s%n",
+                    m.group(),
+                    m.count(),
+                    num(m.brier()),
+                    num(m.log()),
+                    num(m.interval()),
+                    num(m.crps())));
         }
 
         private static String num(double v) {

@@ -117,6 +117,11 @@ public final class PredictionRegistry {
         return resolution(e);
     }
 
+    /** Every resolution by prediction id, from one check of the ledger. */
+    public Map<String, Resolution> resolutions() {
+        return Map.copyOf(contents().resolutions);
+    }
+
     /** The resolution of a prediction, if it has one. */
     public Optional<Resolution> resolution(String id) {
         return Optional.ofNullable(contents().resolutions.get(get(id).id()));
