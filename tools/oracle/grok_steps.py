@@ -3,7 +3,7 @@
 the first logged step from which train_acc, and then test_acc, stays at or above the threshold to the end
 of the log. A repeated step (a resumed run) replaces the rows from that step on, as in RunRecord.series.
 
-Usage: /usr/bin/python3 tools/oracle/grok_steps.py laws/src/test/resources/fixtures/grokking-metrics.jsonl [0.95]
+Usage: /usr/bin/python3 tools/oracle/grok_steps.py laws/src/test/resources/fixtures/grokking-metrics.jsonl [0.99]
 """
 import json
 import sys
@@ -27,6 +27,6 @@ def first_stays(points, threshold):
 
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-threshold = float(sys.argv[2]) if len(sys.argv) > 2 else 0.95
+threshold = float(sys.argv[2]) if len(sys.argv) > 2 else 0.99
 print("memorisation_step", first_stays(series(rows, "train_acc"), threshold))
 print("grok_step", first_stays(series(rows, "test_acc"), threshold))

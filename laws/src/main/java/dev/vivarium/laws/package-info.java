@@ -1,3 +1,4 @@
-/** Laws: scaling-law fits with uncertainty, detectors on metric series, and the prediction registry.
- * Pure numerics; depends on {@code store} only to read runs, never on a tensor engine. */
+/** Laws: scaling-law fits with uncertainty, detectors on metric series, and the prediction registry on its
+ * hash-chained ledger. Pure numerics; depends on {@code numeric} and on {@code store} to read runs and
+ * write files atomically, never on a tensor engine. */
 package dev.vivarium.laws;

@@ -3,10 +3,11 @@ package dev.vivarium.app.cmd;
 import dev.vivarium.laws.detect.ChangePoints;
 import dev.vivarium.laws.detect.DoubleDescent;
 import dev.vivarium.laws.detect.Grokking;
-import dev.vivarium.laws.detect.Series;
+import dev.vivarium.laws.detect.GrokkingPhase;
 import dev.vivarium.laws.detect.Spikes;
 import dev.vivarium.laws.runs.RunRecord;
 import dev.vivarium.laws.runs.StoreRunSource;
+import dev.vivarium.numeric.event.Memorisation;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -16,7 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vivarium detect RUN}: grokking, plateaus and phase changes, and loss spikes in a run's metric log. */
+/**
+ * {@code vivarium detect RUN}: memorisation and grokking (a phase change of test loss), plateaus and phase
+ * changes of train loss, the test-loss peak and loss spikes in a run's metric log, each with its definition.
+ */
 @Command(
         name = "detect",
         mixinStandardHelpOptions = true,
@@ -33,14 +37,15 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(
             names = "--threshold",
-            defaultValue = "0.95",
-            description = "Accuracy that counts as learned. Default: ${DEFAULT-VALUE}.")
+            defaultValue = "0.99",
+            description = "Train accuracy that counts as memorised (and test accuracy as generalised, for the"
+                    + " reference line). Default: ${DEFAULT-VALUE}, the shared definition of memorisation.")
     double threshold;
 
     @Option(
             names = "--smoothing",
             defaultValue = "1",
-            description = "Odd running-median window for accuracies. Default: ${DEFAULT-VALUE}.")
+            description = "Odd running-median window for the test-accuracy reference line. Default: ${DEFAULT-VALUE}.")
     int smoothing;
 
     @Override
@@ -49,29 +54,55 @@ public final class DetectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("run %s (%s)%s%n", r.id(), r.recipe(), r.finished() ? "" : ", not finished");
         var logged = r.metricNames();
-        if (logged.contains("train_acc") && logged.contains("test_acc")) {
-            Grokking.Result g =
-                    new Grokking(threshold, smoothing, 2).detect(r.series("train_acc"), r.series("test_acc"));
+        if (logged.contains("train_acc") && logged.contains("test_loss")) {
+            GrokkingPhase phase = new GrokkingPhase(
+                    new Memorisation(threshold),
+                    GrokkingPhase.DEFAULT.changePoints(),
+                    GrokkingPhase.DEFAULT.minFall(),
+                    GrokkingPhase.DEFAULT.minDelayRatio());
+            GrokkingPhase.Result g = phase.detect(r.series("train_acc"), r.series("test_loss"));
             out.printf(
                     Locale.ROOT,
                     "grokking: %s; memorisation step %s, grok step %s, delay %s%n",
                     g.verdict(),
                     show(g.memorisationStep()),
-                    show(g.generalisationStep()),
+                    show(g.grokStep()),
                     show(g.delay()));
+            out.println("  " + phase.memorisation().definition());
+            out.println("  " + phase.definition());
+            g.note().ifPresent(n -> out.println("  no phase change looked for: " + n));
+            g.fall()
+                    .ifPresent(f -> out.printf(
+                            Locale.ROOT,
+                            "  test loss (data): %.4g before step %.0f, %.4g at step %.0f%n",
+                            g.lossBefore(),
+                            f.fromStep(),
+                            r.series("test_loss").values()[r.series("test_loss").size() - 1],
+                            r.series("test_loss").x(r.series("test_loss").size() - 1)));
+            if (logged.contains("test_acc")) {
+                Grokking.Result acc =
+                        new Grokking(threshold, smoothing, 2).detect(r.series("train_acc"), r.series("test_acc"));
+                out.printf(
+                        Locale.ROOT,
+                        "  for reference, test accuracy stays >= %s from step %s%n",
+                        threshold,
+                        show(acc.generalisationStep()));
+            }
         } else {
-            out.println("grokking: needs train_acc and test_acc, which this run does not log");
+            out.println("grokking: needs train_acc and test_loss, which this run does not both log (it logs " + logged
+                    + ")");
         }
         if (logged.contains("train_loss")) {
-            ChangePoints.Result cp = ChangePoints.DEFAULT.detect(thin(r.series("train_loss")));
+            ChangePoints.Result cp = ChangePoints.DEFAULT.thinned(r.series("train_loss"));
+            out.println("train loss segments (change points of log train loss; endpoints are logged values):");
             for (ChangePoints.Segment s : cp.segments()) {
                 out.printf(
                         Locale.ROOT,
-                        "segment steps %.0f-%.0f: log-loss %.3f -> %.3f%s%n",
+                        "segment steps %.0f-%.0f: train loss %.4g -> %.4g%s%n",
                         s.fromStep(),
                         s.toStep(),
-                        s.logLossStart(),
-                        s.logLossEnd(),
+                        s.lossAtStart(),
+                        s.lossAtEnd(),
                         s.plateau() ? " (plateau)" : "");
             }
             cp.phaseChanges()
@@ -100,22 +131,6 @@ public final class DetectCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** Change points take at most 4,000 points: keep every k-th. */
-    private static Series thin(Series s) {
-        int k = (s.size() + 3999) / 4000;
-        if (k <= 1) {
-            return s;
-        }
-        int n = (s.size() + k - 1) / k;
-        double[] x = new double[n];
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = s.x(i * k);
-            v[i] = s.value(i * k);
-        }
-        return new Series(s.name(), x, v);
     }
 
     private static String show(java.util.OptionalDouble d) {

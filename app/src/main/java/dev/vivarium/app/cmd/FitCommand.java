@@ -4,6 +4,7 @@ import dev.vivarium.laws.fit.Law;
 import dev.vivarium.laws.fit.LawData;
 import dev.vivarium.laws.report.FitStudy;
 import dev.vivarium.laws.runs.RunPoints;
+import dev.vivarium.laws.runs.StoreRunSource;
 import dev.vivarium.laws.table.CsvTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +28,8 @@ public final class FitCommand implements Callable<Integer> {
     @Option(
             names = "--law",
             defaultValue = "saturating",
-            description = "chinchilla (E + A/N^alpha + B/D^beta), "
-                    + "saturating (E + A/x^alpha) or power (A/x^alpha). Default: ${DEFAULT-VALUE}.")
+            description = "chinchilla (E + A/N^alpha + B/D^beta, inputs --n with --d or --compute), "
+                    + "saturating (E + A/x^alpha) or power (A/x^alpha), input --x. Default: ${DEFAULT-VALUE}.")
     String law;
 
     @Option(names = "--table", paramLabel = "CSV", description = "A table of points with a header row.")
@@ -37,9 +38,9 @@ public final class FitCommand implements Callable<Integer> {
     @Option(
             names = "--x",
             paramLabel = "COL",
-            description = "Input column(s) of the table (chinchilla: N then D), "
-                    + "or with --runs the run quantity (config key, logged count, or flops).")
-    List<String> x = new ArrayList<>();
+            description = "The input of a one-input law: a table column, or with --runs a run quantity (config key,"
+                    + " logged count, or flops).")
+    String x;
 
     @Option(
             names = "--y",
@@ -48,8 +49,17 @@ public final class FitCommand implements Callable<Integer> {
             description = "Observed column. Default: ${DEFAULT-VALUE}.")
     String y;
 
-    @Option(names = "--compute-column", description = "For chinchilla: the second --x column is compute C; D = C / 6N.")
-    boolean computeColumn;
+    @Option(names = "--n", paramLabel = "COL", description = "chinchilla: the column of parameters N.")
+    String nColumn;
+
+    @Option(names = "--d", paramLabel = "COL", description = "chinchilla: the column of training tokens D.")
+    String dColumn;
+
+    @Option(
+            names = "--compute",
+            paramLabel = "COL",
+            description = "chinchilla, instead of --d: the column of training compute C in FLOP; D = C / (6 N).")
+    String computeColumn;
 
     @Option(
             names = "--keep-lowest",
@@ -118,25 +128,39 @@ public final class FitCommand implements Callable<Integer> {
         if (plot != null) {
             OutPath.file("--plot", plot);
         }
-        String input = x.isEmpty() ? "x" : x.get(0);
+        boolean chinchilla = law.equalsIgnoreCase("chinchilla");
+        List<String> columns = inputs(chinchilla);
+        String input = columns.isEmpty() ? "x" : columns.get(0);
         Law l = FitStudy.law(law, input);
         LawData data;
         if (table != null) {
-            data = FitStudy.fromTable(CsvTable.read(table), l, x, y, computeColumn, keepLowest);
+            data = FitStudy.fromTable(CsvTable.read(table), l, columns, y, computeColumn != null, keepLowest);
+            if (chinchilla) {
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "inputs: N = column '%s', D = %s%n",
+                                nColumn,
+                                computeColumn != null
+                                        ? "column '" + computeColumn + "' / (6 N) (compute C = 6 N D)"
+                                        : "column '" + dColumn + "'");
+            }
         } else if (runs.chosen()) {
+            if (chinchilla) {
+                throw new IllegalArgumentException("--law chinchilla reads a --table; with --runs fit a one-input law"
+                        + " (saturating or power) against --x");
+            }
             RunPoints p = RunPoints.collect(
-                    runs.source(spec.commandLine().getErr()),
-                    recipe,
-                    where,
-                    input,
-                    metric,
-                    RunPoints.reduction(reduce));
+                    new StoreRunSource(runs.dir()), recipe, where, input, metric, RunPoints.reduction(reduce));
+            p.broken()
+                    .forEach(b ->
+                            spec.commandLine().getErr().println("warning: skipped run " + b.id() + ": " + b.reason()));
+            spec.commandLine().getErr().flush();
             data = LawData.of(input, p.x(), p.y(), metric);
         } else {
             throw new IllegalArgumentException("give --table CSV or --runs DIR");
         }
         FitStudy study = FitStudy.run(l, data, huber, resamples, seed, level);
-        boolean chinchilla = l.name().equals(Law.chinchilla().name());
         List<FitStudy.Extrapolation> ex = new ArrayList<>();
         for (double a : at) {
             ex.add(chinchilla ? study.atCompute(a) : study.at(a));
@@ -154,5 +178,30 @@ public final class FitCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The input columns: chinchilla's N and D (or C), explicitly; a one-input law's --x. */
+    private List<String> inputs(boolean chinchilla) {
+        if (chinchilla) {
+            if (x != null) {
+                throw new IllegalArgumentException("--law chinchilla takes its inputs as --n COL with --d COL (tokens)"
+                        + " or --compute COL (FLOP, D = C / 6N), not --x '" + x + "'");
+            }
+            if (nColumn == null || (dColumn == null) == (computeColumn == null)) {
+                throw new IllegalArgumentException("--law chinchilla needs --n COL (parameters) and exactly one of"
+                        + " --d COL (tokens) or --compute COL (FLOP, D = C / 6N); got --n " + given(nColumn)
+                        + ", --d " + given(dColumn) + ", --compute " + given(computeColumn));
+            }
+            return List.of(nColumn, dColumn != null ? dColumn : computeColumn);
+        }
+        if (nColumn != null || dColumn != null || computeColumn != null) {
+            throw new IllegalArgumentException("--n, --d and --compute are the inputs of --law chinchilla; --law " + law
+                    + " takes one input, --x COL");
+        }
+        return x == null ? List.of() : List.of(x);
+    }
+
+    private static String given(String column) {
+        return column == null ? "(none)" : "'" + column + "'";
     }
 }

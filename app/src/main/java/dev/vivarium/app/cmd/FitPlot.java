@@ -19,6 +19,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * The picture of a fit: the points, the fitted law, and its confidence and prediction bands carried past
  * the data to the furthest extrapolation, on log axes. For L(N, D) the x axis is compute C = 6ND and the law
  * is drawn along its compute-optimal frontier.
+ *
+ * <p>The y axis is drawn as {@code log10 y} on a linear axis whose tick labels read {@code y}: XChart's own
+ * logarithmic axis labels only powers of ten, so a loss between 1.8 and 3 (less than a decade, the usual
+ * case) got no labels at all.
  */
 final class FitPlot {
     private static final int STEPS = 80;
@@ -33,7 +37,7 @@ final class FitPlot {
         for (int i = 0; i < data.size(); i++) {
             double x = Math.exp(data.logX(0, i));
             px.add(chinchilla ? 6 * x * Math.exp(data.logX(1, i)) : x);
-            py.add(Math.exp(data.logY(i)));
+            py.add(data.logY(i) / Math.log(10));
         }
         double lo = px.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double hi = px.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
@@ -50,11 +54,11 @@ final class FitPlot {
             double x = lo * Math.pow(hi / lo, k / (double) STEPS);
             FitStudy.Extrapolation e = chinchilla ? study.atCompute(x) : study.at(x);
             gx.add(x);
-            fit.add(e.value());
-            bandLo.add(e.band().lo());
-            bandHi.add(e.band().hi());
-            predLo.add(e.prediction().lo());
-            predHi.add(e.prediction().hi());
+            fit.add(Math.log10(e.value()));
+            bandLo.add(Math.log10(e.band().lo()));
+            bandHi.add(Math.log10(e.band().hi()));
+            predLo.add(Math.log10(e.prediction().lo()));
+            predHi.add(Math.log10(e.prediction().hi()));
         }
         String xName = chinchilla
                 ? "compute C = 6ND (FLOPs)"
@@ -71,7 +75,7 @@ final class FitPlot {
         c.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setXAxisLogarithmic(true);
-        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setyAxisTickLabelsFormattingFunction(FitPlot::tenTo);
         XYSeries points = c.addSeries("points", px, py);
         points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         points.setMarkerColor(new Color(0x1f77b4));
@@ -93,6 +97,15 @@ final class FitPlot {
                     new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
         }
         return s;
+    }
+
+    /** The label of a tick at {@code log10 y = v}: y to three significant digits. */
+    static String tenTo(Double v) {
+        double y = Math.pow(10, v);
+        return new java.math.BigDecimal(y)
+                .round(new java.math.MathContext(3))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     /** XChart appends the extension itself. */

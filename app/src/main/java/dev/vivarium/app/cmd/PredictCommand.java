@@ -1,6 +1,8 @@
 package dev.vivarium.app.cmd;
 
-import dev.vivarium.laws.detect.Grokking;
+import dev.vivarium.laws.detect.GrokkingPhase;
+import dev.vivarium.laws.ledger.LedgerCheck;
+import dev.vivarium.laws.ledger.LedgerEntry;
 import dev.vivarium.laws.predict.Forecast;
 import dev.vivarium.laws.predict.Prediction;
 import dev.vivarium.laws.predict.PredictionRegistry;
@@ -9,6 +11,7 @@ import dev.vivarium.laws.predict.Resolver;
 import dev.vivarium.laws.predict.Score;
 import dev.vivarium.laws.predict.Scorecard;
 import dev.vivarium.laws.predict.Target;
+import dev.vivarium.laws.runs.StoreRunSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,16 +27,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code vivarium predict add|list|resolve|score}: the prediction registry. */
+/** {@code vivarium predict add|list|resolve|score|verify}: the prediction registry and its ledger. */
 @Command(
         name = "predict",
         mixinStandardHelpOptions = true,
-        description = "Register predictions before the runs, resolve them after, and score them.",
+        description = "Register predictions before the runs, resolve them after, and score them. Everything is"
+                + " kept in one append-only, hash-chained ledger, predictions.ledger; 'verify' checks it.",
         subcommands = {
             PredictCommand.Add.class,
             PredictCommand.ListAll.class,
             PredictCommand.Resolve.class,
-            PredictCommand.ScoreAll.class
+            PredictCommand.ScoreAll.class,
+            PredictCommand.Verify.class
         })
 public final class PredictCommand implements Runnable {
     @Spec
@@ -44,7 +49,8 @@ public final class PredictCommand implements Runnable {
             paramLabel = "DIR",
             defaultValue = ".",
             scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "Directory holding predictions/ and resolutions/. Default: the current directory.")
+            description = "Directory holding the ledger (predictions.ledger and its .head). Default: the current"
+                    + " directory.")
     Path registry;
 
     @Override
@@ -60,7 +66,8 @@ public final class PredictCommand implements Runnable {
     @Command(
             name = "add",
             mixinStandardHelpOptions = true,
-            description = "Register a prediction; it is locked by its hash.")
+            description = "Register a prediction: it is appended to the ledger, whose entry hash is its id and whose"
+                    + " order is its registration time.")
     static final class Add implements Callable<Integer> {
         @ParentCommand
         PredictCommand parent;
@@ -68,13 +75,16 @@ public final class PredictCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--author", required = true)
+        @Option(names = "--author", required = true, description = "Who makes the prediction.")
         String author;
 
-        @Option(names = "--tag")
+        @Option(names = "--tag", paramLabel = "TAG", description = "A label for summaries in 'score' (repeatable).")
         List<String> tags = new ArrayList<>();
 
-        @Option(names = "--recipe", required = true)
+        @Option(
+                names = "--recipe",
+                required = true,
+                description = "The recipe name of the runs it is about (their status file's recipe).")
         String recipe;
 
         @Option(names = "--where", paramLabel = "KEY=VALUE", description = "Config values the runs must have.")
@@ -86,7 +96,10 @@ public final class PredictCommand implements Runnable {
                 description = "A metric (test_loss) or grok_step, memorisation_step, grok_delay, grokked.")
         String quantity;
 
-        @Option(names = "--reduce", defaultValue = "final", description = "final, min or max of a metric's log.")
+        @Option(
+                names = "--reduce",
+                defaultValue = "final",
+                description = "How a metric's log becomes one number: final, min or max. Default: ${DEFAULT-VALUE}.")
         String reduce;
 
         @Option(
@@ -95,29 +108,36 @@ public final class PredictCommand implements Runnable {
                 description = "An event such as '>= 1' or '< 0.1'; with --probability.")
         String event;
 
-        @Option(names = "--probability")
+        @Option(names = "--probability", paramLabel = "P", description = "With --event: the probability it happens.")
         Double probability;
 
-        @Option(names = "--interval", paramLabel = "LO,HI", split = ",")
+        @Option(
+                names = "--interval",
+                paramLabel = "LO,HI",
+                split = ",",
+                description = "An interval forecast; with --confidence.")
         double[] interval;
 
-        @Option(names = "--confidence", defaultValue = "0.9")
+        @Option(
+                names = "--confidence",
+                defaultValue = "0.9",
+                description = "With --interval: the probability the value falls inside. Default: ${DEFAULT-VALUE}.")
         double confidence;
 
         @Option(
                 names = "--quantiles",
                 paramLabel = "LEVEL:VALUE",
                 split = ",",
-                description = "e.g. 0.1:300,0.5:600,0.9:1500")
+                description = "A quantile forecast, levels increasing, e.g. 0.1:300,0.5:600,0.9:1500.")
         List<String> quantiles;
 
-        @Option(names = "--note", defaultValue = "")
+        @Option(names = "--note", defaultValue = "", description = "Free text: the reasoning or source.")
         String note;
 
         @Option(
                 names = "--amends",
                 paramLabel = "ID",
-                description = "Replace this earlier prediction (it stays, marked as amended).")
+                description = "Replace this earlier prediction (it stays in the ledger; the amendment names it).")
         String amends;
 
         @Override
@@ -186,7 +206,7 @@ public final class PredictCommand implements Runnable {
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description = "List predictions (each is checked against its hash).")
+            description = "List predictions in registration order (after checking the whole ledger).")
     static final class ListAll implements Callable<Integer> {
         @ParentCommand
         PredictCommand parent;
@@ -198,8 +218,9 @@ public final class PredictCommand implements Runnable {
         public Integer call() {
             PredictionRegistry reg = parent.open();
             PrintWriter out = spec.commandLine().getOut();
+            Map<String, Resolution> resolved = reg.resolutions();
             for (Prediction p : reg.list()) {
-                Optional<Resolution> r = reg.resolution(p.id());
+                Optional<Resolution> r = Optional.ofNullable(resolved.get(p.id()));
                 out.printf(
                         "%s  %s  %-10s %s/%s %s  %s%s%s%n",
                         p.id().substring(0, 12),
@@ -209,7 +230,8 @@ public final class PredictCommand implements Runnable {
                         p.target().config(),
                         p.target().quantity(),
                         describe(p.forecast()),
-                        r.map(x -> "  resolved: " + x.value()).orElse(""),
+                        r.map(x -> "  resolved: " + x.value() + (x.preRegistered() ? "" : " (NOT pre-registered)"))
+                                .orElse(""),
                         p.amends().map(a -> "  amends " + a.substring(0, 12)).orElse(""));
             }
             out.flush();
@@ -217,11 +239,12 @@ public final class PredictCommand implements Runnable {
         }
     }
 
-    /** {@code predict resolve ID}: the target's value from finished runs, or given with --value. */
+    /** {@code predict resolve ID}: the target's value from runs started after the registration, or given. */
     @Command(
             name = "resolve",
             mixinStandardHelpOptions = true,
-            description = "Resolve a prediction against finished runs.")
+            description = "Resolve a prediction against the finished runs that started after it was registered;"
+                    + " the ledger records the value, the runs and their start times.")
     static final class Resolve implements Callable<Integer> {
         @ParentCommand
         PredictCommand parent;
@@ -235,33 +258,111 @@ public final class PredictCommand implements Runnable {
         @picocli.CommandLine.Mixin
         RunsRoot runs;
 
-        @Option(names = "--value", description = "Resolve with this value instead of reading runs.")
+        @Option(
+                names = "--value",
+                description = "Resolve with this value, given by hand, instead of reading runs (recorded as such).")
         Double value;
+
+        @Option(
+                names = "--allow-earlier-runs",
+                description = "Also use runs that started before the prediction was registered; the resolution is"
+                        + " then marked as not pre-registered.")
+        boolean allowEarlier;
 
         @Override
         public Integer call() {
             PredictionRegistry reg = parent.open();
             Prediction p = reg.get(id);
+            PrintWriter out = spec.commandLine().getOut();
             Resolution r;
             if (value != null) {
-                r = reg.resolve(p.id(), value, List.of());
+                r = reg.resolve(p.id(), value, List.of(), true);
             } else {
-                Resolver.Value v = new Resolver(Grokking.DEFAULT)
-                        .resolve(p.target(), runs.source(spec.commandLine().getErr()));
-                r = reg.resolve(p.id(), v.value(), v.runs());
+                Resolver.Value v = new Resolver(GrokkingPhase.DEFAULT)
+                        .resolve(p.target(), new StoreRunSource(runs.dir()), p.createdAt(), allowEarlier);
+                v.broken().forEach(b -> spec.commandLine()
+                        .getErr()
+                        .println("warning: skipped run " + b.id() + ": " + b.reason()));
+                if (!v.earlier().isEmpty()) {
+                    out.println("left out (started before the registration at " + p.createdAt() + "): "
+                            + Resolver.describe(v.earlier()));
+                }
+                r = reg.resolve(p.id(), v.value(), v.runs(), v.preRegistered());
             }
-            spec.commandLine()
-                    .getOut()
-                    .printf(
-                            "resolved %s: %s = %s from runs %s%n",
-                            p.id().substring(0, 12), p.target().quantity(), r.value(), r.runs());
-            spec.commandLine().getOut().flush();
+            out.printf(
+                    "resolved %s (registered %s): %s = %s %s%s%n",
+                    p.id().substring(0, 12),
+                    p.createdAt(),
+                    p.target().quantity(),
+                    r.value(),
+                    r.givenByHand() ? "given by hand (--value)" : "from runs " + Resolver.describe(r.runs()),
+                    r.preRegistered() ? "" : "; NOT pre-registered (--allow-earlier-runs used runs started before it)");
+            out.flush();
+            spec.commandLine().getErr().flush();
             return 0;
         }
     }
 
+    /** {@code predict verify}: checks the ledger's chain and prints its head hash. */
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = "Check the ledger: report every edited, deleted, reordered or back-dated entry, and print"
+                    + " the head hash (publish it, e.g. in a commit, to prove later that nothing was rewritten).")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        PredictCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--head",
+                paramLabel = "HASH",
+                description = "A head hash published earlier: check that the ledger still contains it, unchanged.")
+        String published;
+
+        @Override
+        public Integer call() {
+            PredictionRegistry reg = parent.open();
+            LedgerCheck check = reg.verify();
+            PrintWriter out = spec.commandLine().getOut();
+            Map<String, Long> kinds = new java.util.TreeMap<>();
+            check.entries().forEach(e -> kinds.merge(e.kind(), 1L, Long::sum));
+            out.printf(
+                    "ledger %s: %d entries %s%n",
+                    reg.ledgerFile(), check.entries().size(), kinds);
+            check.problems().forEach(problem -> out.println("DAMAGED " + problem));
+            int problems = check.problems().size();
+            if (published != null) {
+                if (!LedgerEntry.isHash(published)) {
+                    throw new IllegalArgumentException("--head '" + published + "': must be 64 lowercase hex digits");
+                }
+                var found = check.find(published);
+                if (found.isPresent()) {
+                    out.println("published head " + published.substring(0, 12) + " is "
+                            + found.get().describe() + ": the ledger extends it");
+                } else {
+                    problems++;
+                    out.println("DAMAGED published head " + published.substring(0, 12) + " is not in this ledger: the"
+                            + " ledger was rewritten after it was published, or it is another ledger");
+                }
+            }
+            out.println("head " + check.headHash());
+            out.println(
+                    problems == 0
+                            ? "intact: order and integrity hold (wall times only as far as a head hash was published)"
+                            : "DAMAGED: " + problems + " problem(s)");
+            out.flush();
+            return problems == 0 ? 0 : 1;
+        }
+    }
+
     /** {@code predict score}: scores, summaries by author and tag, calibration. */
-    @Command(name = "score", mixinStandardHelpOptions = true, description = "Score resolved predictions.")
+    @Command(
+            name = "score",
+            mixinStandardHelpOptions = true,
+            description = "Score resolved predictions (Brier, log, interval score, CRPS), by author and tag.")
     static final class ScoreAll implements Callable<Integer> {
         @ParentCommand
         PredictCommand parent;
@@ -273,45 +374,31 @@ public final class PredictCommand implements Runnable {
         public Integer call() {
             PredictionRegistry reg = parent.open();
             List<Score> scores = new ArrayList<>();
+            Map<String, Resolution> resolved = reg.resolutions();
             for (Prediction p : reg.list()) {
-                reg.resolution(p.id()).ifPresent(r -> scores.add(Score.of(p, r)));
+                Optional.ofNullable(resolved.get(p.id())).ifPresent(r -> scores.add(Score.of(p, r)));
             }
             Scorecard card = new Scorecard(scores);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-12s %-10s %8s %8s %10s %8s%n", "id", "author", "brier", "log", "interval", "crps");
+            out.printf(
+                    "%-12s %-10s %8s %8s %10s %8s  %s%n", "id", "author", "brier", "log", "interval", "crps", "basis");
             for (Score s : scores) {
+                Resolution r = s.resolution();
                 out.printf(
                         Locale.ROOT,
-                        "%-12s %-10s %8s %8s %10s %8s%n",
+                        "%-12s %-10s %8s %8s %10s %8s  %s%n",
                         s.prediction().id().substring(0, 12),
                         s.prediction().author(),
                         num(s.brier()),
                         num(s.log()),
                         num(s.interval()),
-                        num(s.crps()));
+                        num(s.crps()),
+                        r.givenByHand()
+                                ? "value given by hand"
+                                : r.runs().size() + " runs" + (r.preRegistered() ? "" : ", NOT pre-registered"));
             }
-            out.println("by author:");
-            card.byAuthor()
-                    .forEach(m -> out.printf(
-                            Locale.ROOT,
-                            "  %-10s n=%d brier %s log %s interval %s crps %s%n",
-                            m.group(),
-                            m.count(),
-                            num(m.brier()),
-                            num(m.log()),
-                            num(m.interval()),
-                            num(m.crps())));
-            out.println("by tag:");
-            card.byTag()
-                    .forEach(m -> out.printf(
-                            Locale.ROOT,
-                            "  %-10s n=%d brier %s log %s interval %s crps %s%n",
-                            m.group(),
-                            m.count(),
-                            num(m.brier()),
-                            num(m.log()),
-                            num(m.interval()),
-                            num(m.crps())));
+            summaries(out, "by author:", card.byAuthor());
+            summaries(out, "by tag:", card.byTag());
             out.println("calibration (events): forecast bin, n, mean forecast, observed frequency");
             card.eventCalibration(10)
                     .forEach(c -> out.printf(
@@ -327,6 +414,19 @@ public final class PredictCommand implements Runnable {
                     .forEach(c -> out.printf(Locale.ROOT, "  %.2f n=%d %.3f%n", c.forecast(), c.count(), c.observed()));
             out.flush();
             return 0;
+        }
+
+        private static void summaries(PrintWriter out, String title, List<Scorecard.Summary> rows) {
+            out.println(title);
+            rows.forEach(m -> out.printf(
+                    Locale.ROOT,
+                    "  %-10s n=%d brier %s log %s interval %s crps %s%n",
+                    m.group(),
+                    m.count(),
+                    num(m.brier()),
+                    num(m.log()),
+                    num(m.interval()),
+                    num(m.crps())));
         }
 
         private static String num(double v) {

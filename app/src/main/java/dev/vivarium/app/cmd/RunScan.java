@@ -1,13 +1,9 @@
 package dev.vivarium.app.cmd;
 
-import dev.vivarium.app.Failure;
-import dev.vivarium.laws.runs.RunRecord;
-import dev.vivarium.laws.runs.StoreRunSource;
 import dev.vivarium.store.run.RunIndex;
 import dev.vivarium.store.run.RunSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,24 +50,6 @@ final class RunScan {
         }
         warnings.flush();
         return good;
-    }
-
-    /** The runs under {@code root} as the laws read them; a run that cannot be read is reported and skipped. */
-    static List<RunRecord> records(Path root, PrintWriter warnings) {
-        List<RunRecord> out = new ArrayList<>();
-        try {
-            for (RunSummary s : summaries(root, warnings)) {
-                try {
-                    out.add(StoreRunSource.read(s.dir()));
-                } catch (UncheckedIOException e) {
-                    skipped(warnings, s.id(), Failure.of(e, "vivarium").line());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list runs in " + root, e);
-        }
-        warnings.flush();
-        return out;
     }
 
     private static void skipped(PrintWriter warnings, String id, String problem) {

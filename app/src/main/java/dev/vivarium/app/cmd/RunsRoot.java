@@ -1,7 +1,5 @@
 package dev.vivarium.app.cmd;
 
-import dev.vivarium.laws.runs.RunSource;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -32,12 +30,6 @@ public final class RunsRoot {
     public boolean chosen() {
         String env = System.getenv(VARIABLE);
         return dir != null || (env != null && !env.isBlank());
-    }
-
-    /** The runs under {@link #dir()} for the laws; broken runs are named on {@code warnings} and left out. */
-    public RunSource source(PrintWriter warnings) {
-        Path root = dir();
-        return () -> RunScan.records(root, warnings);
     }
 
     /**

@@ -127,8 +127,8 @@ class HostileInputTest {
         rows.add(row(2, "--runs {dir}/runs/a-file: is a file", "runs", "--runs", "{dir}/runs/a-file"));
         rows.add(row(2, "{dir}/missing.csv", "fit", "--table", "{dir}/missing.csv"));
         rows.add(row(
-                1,
-                "{dir}/runs/a-file/predictions: not a directory",
+                2,
+                "registry {dir}/runs/a-file: is a file, not a directory",
                 "predict",
                 "add",
                 "--registry",

@@ -72,11 +72,10 @@ class LawsCommandsTest {
                 "chinchilla",
                 "--table",
                 csv.toString(),
-                "--x",
+                "--n",
                 "Model Size",
-                "--x",
+                "--compute",
                 "Training FLOP",
-                "--compute-column",
                 "--keep-lowest",
                 "240",
                 "--bootstrap",
@@ -95,7 +94,7 @@ class LawsCommandsTest {
     @Test
     void fitErrorsAreOneClearLine(@TempDir Path dir) throws Exception {
         Path table = Files.writeString(dir.resolve("bad.csv"), "N,D,loss\n1e6,1e9,3.0\n-1,1e9,2.9\n");
-        String[] r = Cli.run("fit", "--law", "chinchilla", "--table", table.toString(), "--x", "N", "--x", "D");
+        String[] r = Cli.run("fit", "--law", "chinchilla", "--table", table.toString(), "--n", "N", "--d", "D");
         assertNotEquals("0", r[0]);
         assertTrue(
                 r[2].contains("N = -1.0 at row 1: must be finite and > 0 (a power law is undefined at zero or below)"),
@@ -117,12 +116,23 @@ class LawsCommandsTest {
                         "train_acc",
                         step >= 100 ? 1.0 : 0.1,
                         "test_acc",
-                        step >= 700 ? 1.0 : 0.05));
+                        step >= 700 ? 1.0 : 0.05,
+                        "test_loss",
+                        step >= 700 ? 0.02 : 3.0));
             }
         }
         String[] r = Cli.run("detect", "g1", "--runs", runs.toString());
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("grokking: GROKKED; memorisation step 100, grok step 700, delay 600"), r[1]);
+        assertTrue(
+                r[1].contains("grokking: GROKKED; memorisation step 100, grok step 700, delay 600\n"
+                        + "  memorisation: first logged step from which train accuracy stays >= 0.99 to the end\n"
+                        + "  grokking: where the final descent of log test loss begins"),
+                r[1]);
+        assertTrue(r[1].contains("  test loss (data): 3.000 before step 700, 0.02000 at step 1000"), r[1]);
+        assertTrue(r[1].contains("  for reference, test accuracy stays >= 0.99 from step 700"), r[1]);
+        // segment endpoints are the logged values: train loss at step 0 is 4 e^0 + 0.01 = 4.01
+        assertTrue(r[1].contains("segment steps 0-"), r[1]);
+        assertTrue(r[1].contains(": train loss 4.010 -> "), r[1]);
         assertTrue(r[1].contains("loss spikes: 0"), r[1]);
     }
 
@@ -174,10 +184,17 @@ class LawsCommandsTest {
         assertTrue(
                 score[1].contains("0.0900") && score[1].contains("0.3567") && score[1].contains("2100.0000"), score[1]);
 
-        Path file = dir.resolve("predictions/" + id + ".json");
-        Files.writeString(file, Files.readString(file).replace("0.7", "0.9"));
+        Path ledger = dir.resolve("predictions.ledger");
+        Files.writeString(ledger, Files.readString(ledger).replace("\"probability\":0.7", "\"probability\":0.9"));
         String[] tampered = Cli.run("predict", "list", "--registry", reg);
         assertNotEquals("0", tampered[0]);
-        assertTrue(tampered[2].contains("was edited after it was registered"), tampered[2]);
+        assertTrue(
+                tampered[2].contains("is damaged: line 1 (seq 1, register " + id.substring(0, 12) + ")"), tampered[2]);
+        String[] verify = Cli.run("predict", "verify", "--registry", reg);
+        assertEquals("1", verify[0], verify[2]);
+        assertTrue(
+                verify[1].contains("DAMAGED line 1 (seq 1, register " + id.substring(0, 12) + "): its content does"
+                        + " not hash to the hash written on the line"),
+                verify[1]);
     }
 }

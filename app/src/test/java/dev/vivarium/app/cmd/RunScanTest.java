@@ -42,10 +42,11 @@ class RunScanTest {
         assertEquals("0", r[0], r[2]);
         assertEquals(
                 List.of(
-                        "warning: skipped run lost-config: " + runs.resolve("lost-config/config.yaml")
-                                + ": not found (every run directory has its resolved config)",
-                        "warning: skipped run torn: cannot read run " + runs.resolve("torn") + ": "
-                                + torn.metricsFile() + " line 1: corrupt metric row: not valid JSON: Unrecognized"
+                        "warning: skipped run lost-config: run " + runs.resolve("lost-config") + " cannot be opened:"
+                                + " not a run directory: " + runs.resolve("lost-config/config.yaml") + " is missing",
+                        "warning: skipped run torn: run " + runs.resolve("torn") + ": metric log " + torn.metricsFile()
+                                + " cannot be read: " + torn.metricsFile()
+                                + " line 1: corrupt metric row: not valid JSON: Unrecognized"
                                 + " token 'oops': was expecting (JSON String, Number, Array, Object or token 'null',"
                                 + " 'true' or 'false')"),
                 r[2].lines().toList());

@@ -1,8 +1,8 @@
 package dev.vivarium.laws.capability;
 
-import dev.vivarium.laws.optim.DifferentiableFunction;
-import dev.vivarium.laws.optim.Lbfgs;
-import dev.vivarium.laws.optim.OptimResult;
+import dev.vivarium.numeric.optim.DifferentiableFunction;
+import dev.vivarium.numeric.optim.Lbfgs;
+import dev.vivarium.numeric.optim.OptimResult;
 
 /**
  * Least-squares fit of a {@link Sigmoid}'s slope and midpoint, by L-BFGS from a small grid of starts

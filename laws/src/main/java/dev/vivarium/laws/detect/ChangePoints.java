@@ -32,8 +32,17 @@ public record ChangePoints(int minSegment, double penalty, double plateauDrop, b
      * @param logLossStart the fitted log-loss at {@code fromStep}
      * @param logLossEnd the fitted log-loss at {@code toStep}
      * @param plateau whether the log-loss changes by less than {@code plateauDrop} across it
+     * @param lossAtStart the observed loss at {@code fromStep} (the data, for reports)
+     * @param lossAtEnd the observed loss at {@code toStep}
      */
-    public record Segment(double fromStep, double toStep, double logLossStart, double logLossEnd, boolean plateau) {}
+    public record Segment(
+            double fromStep,
+            double toStep,
+            double logLossStart,
+            double logLossEnd,
+            boolean plateau,
+            double lossAtStart,
+            double lossAtEnd) {}
 
     /**
      * A boundary between a plateau and a moving segment.
@@ -75,6 +84,22 @@ public record ChangePoints(int minSegment, double penalty, double plateauDrop, b
             throw new IllegalArgumentException(
                     "penalty = " + penalty + ", plateauDrop = " + plateauDrop + ": both must be > 0");
         }
+    }
+
+    /** Segments a series of any length: a log of more than 4,000 points is thinned to every k-th point first. */
+    public Result thinned(Series loss) {
+        int k = (loss.size() + MAX_POINTS - 1) / MAX_POINTS;
+        if (k <= 1) {
+            return detect(loss);
+        }
+        int n = (loss.size() + k - 1) / k;
+        double[] x = new double[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = loss.x(i * k);
+            v[i] = loss.value(i * k);
+        }
+        return detect(new Series(loss.name(), x, v));
     }
 
     /** Segments a positive loss series (at most 4,000 points: thin longer logs first). */
@@ -125,13 +150,27 @@ public record ChangePoints(int minSegment, double penalty, double plateauDrop, b
             double[] line = cost.line(p[0], p[1]);
             double start = line[0] + line[1] * x[p[0]];
             double end = line[0] + line[1] * x[p[1] - 1];
-            Segment next = new Segment(loss.x(p[0]), loss.x(p[1] - 1), start, end, Math.abs(end - start) < plateauDrop);
+            Segment next = new Segment(
+                    loss.x(p[0]),
+                    loss.x(p[1] - 1),
+                    start,
+                    end,
+                    Math.abs(end - start) < plateauDrop,
+                    loss.value(p[0]),
+                    loss.value(p[1] - 1));
             Segment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
             if (last != null
                     && last.plateau()
                     && next.plateau()
                     && Math.abs(next.logLossEnd() - last.logLossStart()) < plateauDrop) {
-                next = new Segment(last.fromStep(), next.toStep(), last.logLossStart(), next.logLossEnd(), true);
+                next = new Segment(
+                        last.fromStep(),
+                        next.toStep(),
+                        last.logLossStart(),
+                        next.logLossEnd(),
+                        true,
+                        last.lossAtStart(),
+                        next.lossAtEnd());
                 segments.remove(segments.size() - 1);
             }
             segments.add(next);

@@ -1,11 +1,14 @@
 package dev.vivarium.laws.detect;
 
+import dev.vivarium.numeric.event.Memorisation;
 import java.util.OptionalDouble;
 
 /**
- * Grokking: the training metric reaches the threshold and stays there (memorisation), and only much later
- * the test metric does too (generalisation). A step "stays" at the threshold when the smoothed metric is at
- * or above it from that step to the end of the series.
+ * Grokking read off accuracies: the training metric reaches the threshold and stays there (memorisation),
+ * and only much later the test metric does too (generalisation). A step "stays" at the threshold when the
+ * smoothed metric is at or above it from that step to the end of the series. With the default threshold and
+ * no smoothing, memorisation is exactly {@link Memorisation#DEFAULT}, the definition {@code detect} and
+ * {@code lens progress} share; {@link GrokkingPhase} reports grokking as a phase change of test loss.
  *
  * @param threshold the accuracy both metrics must reach, in (0, 1], e.g. 0.95
  * @param smoothing odd window of the centred running median applied first; 1 means none
@@ -14,8 +17,8 @@ import java.util.OptionalDouble;
  */
 public record Grokking(double threshold, int smoothing, double minDelayRatio) {
 
-    /** Threshold 0.95, no smoothing, generalisation at least twice as late as memorisation. */
-    public static final Grokking DEFAULT = new Grokking(0.95, 1, 2.0);
+    /** Memorisation's threshold (0.99), no smoothing, generalisation at least twice as late as memorisation. */
+    public static final Grokking DEFAULT = new Grokking(Memorisation.DEFAULT.threshold(), 1, 2.0);
 
     /** What the detector concluded. */
     public enum Verdict {

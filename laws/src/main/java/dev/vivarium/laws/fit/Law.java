@@ -1,5 +1,6 @@
 package dev.vivarium.laws.fit;
 
+import dev.vivarium.numeric.LogSumExp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -120,19 +121,13 @@ public record Law(String name, List<String> inputs, List<Term> terms) {
     /** {@code log y} at the given log-inputs. */
     public double logPredict(double[] theta, double[] logX) {
         checkLength(theta);
-        double max = Double.NEGATIVE_INFINITY;
         double[] t = new double[terms.size()];
         int p = terms.size();
         for (int k = 0; k < terms.size(); k++) {
             Term term = terms.get(k);
             t[k] = term.isConstant() ? theta[k] : theta[k] - theta[p++] * logX[term.input()];
-            max = Math.max(max, t[k]);
         }
-        double sum = 0;
-        for (double tk : t) {
-            sum += Math.exp(tk - max);
-        }
-        return max + Math.log(sum);
+        return LogSumExp.of(t);
     }
 
     /** {@code y} at the given inputs (natural units, each {@code > 0}). */

@@ -1,6 +1,6 @@
 package dev.vivarium.laws.fit;
 
-import dev.vivarium.laws.optim.OptimResult;
+import dev.vivarium.numeric.optim.OptimResult;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package dev.vivarium.laws.fit;
 
-import dev.vivarium.laws.optim.Lbfgs;
-import dev.vivarium.laws.optim.OptimResult;
+import dev.vivarium.numeric.optim.Lbfgs;
+import dev.vivarium.numeric.optim.OptimResult;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -30,9 +30,14 @@ public record LawFitter(ResidualLoss loss, Lbfgs optimizer, int refineTop) {
         return fit(law, data, StartGrid.centred(law, data));
     }
 
-    /** Fits from every (or the best {@code refineTop}) start of {@code grid}. */
+    /**
+     * Fits from every (or the best {@code refineTop}) start of {@code grid}.
+     *
+     * @throws IllegalArgumentException if the points cannot determine the parameters ({@link Identifiability})
+     */
     public LawFit fit(Law law, LawData data, StartGrid grid) {
         checkShape(law, data);
+        Identifiability.require(law, data);
         if (grid.axes().size() != law.parameterCount()) {
             throw new IllegalArgumentException("start grid has " + grid.axes().size() + " axes, law " + law.name()
                     + " has " + law.parameterCount() + " parameters");

@@ -1,6 +1,7 @@
 package dev.vivarium.laws.fit;
 
-import dev.vivarium.laws.optim.DifferentiableFunction;
+import dev.vivarium.numeric.LogSumExp;
+import dev.vivarium.numeric.optim.DifferentiableFunction;
 
 /**
  * The fitting objective {@code sum_i w_i * loss(logsumexp_k(t_ik) - log y_i)} with
@@ -42,19 +43,12 @@ final class LawObjective implements DifferentiableFunction {
             if (w == 0) {
                 continue;
             }
-            double max = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < terms; k++) {
                 t[k] = inputOf[k] < 0 ? theta[k] : theta[k] - theta[exponentOf[k]] * logX[inputOf[k]][i];
-                max = Math.max(max, t[k]);
             }
-            double sum = 0;
-            for (int k = 0; k < terms; k++) {
-                t[k] = Math.exp(t[k] - max);
-                sum += t[k];
-            }
-            double r = max + Math.log(sum) - logY[i];
+            double r = LogSumExp.softmaxInPlace(t) - logY[i]; // t now holds the softmax
             total += w * loss.value(r);
-            double dr = w * loss.derivative(r) / sum;
+            double dr = w * loss.derivative(r);
             for (int k = 0; k < terms; k++) {
                 double g = dr * t[k]; // d loss / d t_k = loss'(r) * softmax_k
                 gradient[k] += g;

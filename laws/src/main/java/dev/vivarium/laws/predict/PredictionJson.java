@@ -1,45 +1,31 @@
 package dev.vivarium.laws.predict;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The canonical JSON of a prediction (keys sorted, no whitespace) and its SHA-256. A prediction's file is
- * {@code {"id": <hash>, "prediction": <canonical content>}}; reading it back re-derives the hash from the
- * parsed content, so re-indenting a file is harmless but changing any value is seen.
+ * A prediction as the body of a ledger entry, and back. The ledger hashes the entry's bytes as written, so
+ * this mapping needs no canonical form: keys are sorted only to make entries easy to read and compare.
  */
 final class PredictionJson {
-    static final ObjectMapper MAPPER =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-
     private PredictionJson() {}
 
-    /** The canonical content of a prediction: every field but the id. */
-    static Map<String, Object> content(
-            String author,
-            List<String> tags,
-            Instant createdAt,
-            Target target,
-            Forecast forecast,
-            String note,
-            Optional<String> amends) {
+    /**
+     * What a prediction says, as a ledger entry's body: author, tags, target, forecast and note. Its id and
+     * registration time are the entry's hash and place in the ledger, and an amendment names what it amends.
+     */
+    static Map<String, Object> content(Prediction.Draft d, Optional<String> amends) {
         Map<String, Object> m = new TreeMap<>();
-        m.put("author", author);
-        m.put("tags", tags);
-        m.put("createdAt", createdAt.toString());
+        m.put("author", d.author());
+        m.put("tags", d.tags());
+        Target target = d.target();
+        Forecast forecast = d.forecast();
+        String note = d.note();
         Map<String, Object> t = new TreeMap<>();
         t.put("recipe", target.recipe());
         t.put("config", new TreeMap<>(target.config()));
@@ -48,7 +34,7 @@ final class PredictionJson {
         m.put("target", t);
         m.put("forecast", forecast(forecast));
         m.put("note", note);
-        m.put("amends", amends.orElse(null));
+        amends.ifPresent(a -> m.put("amends", a));
         return m;
     }
 
@@ -72,39 +58,8 @@ final class PredictionJson {
         return m;
     }
 
-    static String canonical(Map<String, Object> content) {
-        try {
-            return MAPPER.writeValueAsString(content);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a prediction", e);
-        }
-    }
-
-    static String sha256(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    /** The file text for a prediction. */
-    static String file(Prediction p) {
-        Map<String, Object> file = new LinkedHashMap<>();
-        file.put("id", p.id());
-        file.put(
-                "prediction",
-                content(p.author(), p.tags(), p.createdAt(), p.target(), p.forecast(), p.note(), p.amends()));
-        try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(file) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise prediction " + p.id(), e);
-        }
-    }
-
-    /** Parses a prediction's content; the id is the hash of the re-derived canonical content. */
-    static Prediction parse(JsonNode c) {
+    /** Parses a ledger entry's body into the prediction it registers, with the entry's hash and time. */
+    static Prediction parse(JsonNode c, String id, Instant createdAt) {
         JsonNode t = c.path("target");
         Map<String, String> config = new TreeMap<>();
         t.path("config")
@@ -126,12 +81,10 @@ final class PredictionJson {
                 };
         List<String> tags = new ArrayList<>();
         c.path("tags").forEach(n -> tags.add(n.asText()));
-        Instant createdAt = Instant.parse(text(c, "createdAt"));
         Optional<String> amends =
                 c.path("amends").isTextual() ? Optional.of(c.get("amends").asText()) : Optional.empty();
         String author = text(c, "author");
         String note = c.path("note").asText("");
-        String id = sha256(canonical(content(author, tags, createdAt, target, forecast, note, amends)));
         return new Prediction(id, author, tags, createdAt, target, forecast, note, amends);
     }
 

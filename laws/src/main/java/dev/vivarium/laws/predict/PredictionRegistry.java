@@ -1,36 +1,37 @@
 package dev.vivarium.laws.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import dev.vivarium.laws.ledger.Ledger;
+import dev.vivarium.laws.ledger.LedgerCheck;
+import dev.vivarium.laws.ledger.LedgerEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
- * An append-only directory of predictions under {@code root}: {@code predictions/<id>.json}, where the id is
- * the SHA-256 of the prediction's canonical content, and {@code resolutions/<id>.json}. Files are written
- * to a temporary name and forced to disk, then linked into place, an atomic step that never replaces an
- * existing file. Every read checks the content
- * against the file's name, so a registered prediction cannot change without it showing; to change one,
- * {@link #amend} registers a new prediction that names the old one and is visibly later.
+ * The prediction registry: one hash-chained ledger, {@code predictions.ledger} under {@code root}, whose
+ * entries register a prediction, amend one (a new prediction naming the old), or resolve one. A prediction's
+ * id is the hash of the entry that registered it, and its registration time is that entry's, which the chain
+ * keeps in order: nothing in a prediction says when it was made. Every read checks the whole chain first and
+ * refuses a damaged ledger; {@link #verify} lists every problem.
  */
 public final class PredictionRegistry {
-    private final Path predictions;
-    private final Path resolutions;
-    private final Clock clock;
+    /** The ledger's file name under the registry's directory. */
+    public static final String LEDGER = "predictions.ledger";
+
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{6,64}");
+
+    private final Path root;
+    private final Ledger ledger;
 
     /** A registry under {@code root} (created when first written), with the system clock. */
     public PredictionRegistry(Path root) {
@@ -39,174 +40,173 @@ public final class PredictionRegistry {
 
     /** A registry under {@code root} with the given clock (for tests). */
     public PredictionRegistry(Path root, Clock clock) {
-        this.predictions = root.resolve("predictions");
-        this.resolutions = root.resolve("resolutions");
-        this.clock = clock;
+        if (java.nio.file.Files.exists(root) && !java.nio.file.Files.isDirectory(root)) {
+            throw new IllegalArgumentException("registry " + root + ": is a file, not a directory");
+        }
+        this.root = root;
+        this.ledger = new Ledger(root.resolve(LEDGER), clock);
     }
 
-    /** Locks a draft: stamps it with the time and its content hash, and writes it. */
+    /** The ledger file. */
+    public Path ledgerFile() {
+        return ledger.file();
+    }
+
+    /** Registers a draft: appends it to the ledger, which gives it its id and time. */
     public Prediction register(Prediction.Draft draft) {
-        return write(draft, Optional.empty(), latestTime());
+        LedgerEntry e = ledger.append("register", check -> PredictionJson.content(draft, Optional.empty()));
+        return PredictionJson.parse(e.body(), e.hash(), e.recordedAt());
     }
 
-    /** Registers a new prediction that replaces {@code oldId}; it is later than the old one and names it. */
+    /** Registers a new prediction that replaces {@code oldId}; it is later in the ledger and names the old one. */
     public Prediction amend(String oldId, Prediction.Draft draft) {
-        Prediction old = get(oldId);
-        Instant notBefore = latestTime();
-        if (old.createdAt().isAfter(notBefore)) {
-            notBefore = old.createdAt();
-        }
-        return write(draft, Optional.of(old.id()), notBefore);
-    }
-
-    /** The prediction with this id (or a unique prefix of at least 6 hex digits), checked against its hash. */
-    public Prediction get(String idOrPrefix) {
-        Path file = predictions.resolve(idOrPrefix + ".json");
-        if (!Files.exists(file)) {
-            List<Path> matches = files(predictions).stream()
-                    .filter(p -> idOrPrefix.length() >= 6
-                            && p.getFileName().toString().startsWith(idOrPrefix))
-                    .toList();
-            if (matches.size() != 1) {
-                throw new IllegalArgumentException("no prediction "
-                        + (matches.isEmpty() ? "with id " : "uniquely named by ") + idOrPrefix + " in " + predictions);
+        String old = get(oldId).id();
+        LedgerEntry e = ledger.append("amend", check -> {
+            if (!read(check).predictions.containsKey(old)) {
+                throw new IllegalArgumentException("no prediction " + old + " to amend in " + ledger.file());
             }
-            file = matches.get(0);
+            return PredictionJson.content(draft, Optional.of(old));
+        });
+        return PredictionJson.parse(e.body(), e.hash(), e.recordedAt());
+    }
+
+    /** The prediction with this id, or with a unique prefix of at least 6 hex digits. */
+    public Prediction get(String idOrPrefix) {
+        if (idOrPrefix == null || !ID.matcher(idOrPrefix).matches()) {
+            throw new IllegalArgumentException("prediction id '" + idOrPrefix
+                    + "': must be 6 to 64 lowercase hex digits (a prefix of the hash 'predict add' printed)");
         }
-        return read(file);
-    }
-
-    /** Every prediction, oldest first, each checked against its hash. */
-    public List<Prediction> list() {
-        return files(predictions).stream()
-                .map(this::read)
-                .sorted(Comparator.comparing(Prediction::createdAt).thenComparing(Prediction::id))
+        List<Prediction> matches = contents().predictions.values().stream()
+                .filter(p -> p.id().startsWith(idOrPrefix))
                 .toList();
+        if (matches.size() != 1) {
+            throw new IllegalArgumentException("no prediction "
+                    + (matches.isEmpty() ? "with id " : "uniquely named by ") + idOrPrefix + " in " + ledger.file());
+        }
+        return matches.get(0);
     }
 
-    /** Records what a prediction's target turned out to be; a prediction is resolved once. */
-    public Resolution resolve(String id, double value, List<String> runs) {
+    /** Every prediction in registration (ledger) order. */
+    public List<Prediction> list() {
+        return List.copyOf(contents().predictions.values());
+    }
+
+    /**
+     * Records what a prediction's target turned out to be, once: a second resolution is refused, under the
+     * ledger's lock.
+     */
+    public Resolution resolve(String id, double value, List<Resolution.RunUsed> runs, boolean preRegistered) {
         Prediction p = get(id);
-        Resolution r = new Resolution(p.id(), value, runs, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        Map<String, Object> json = Map.of(
-                "predictionId",
-                r.predictionId(),
-                "value",
-                r.value(),
-                "runs",
-                r.runs(),
-                "resolvedAt",
-                r.resolvedAt().toString());
-        writeNew(resolutions.resolve(p.id() + ".json"), toJson(json), "prediction " + p.id() + " is already resolved");
-        return r;
+        new Resolution(p.id(), value, runs, Instant.EPOCH, preRegistered); // validates before anything is written
+        LedgerEntry e = ledger.append("resolve", check -> {
+            if (read(check).resolutions.containsKey(p.id())) {
+                throw new IllegalStateException(
+                        "prediction " + p.id() + " is already resolved (" + ledger.file() + ")");
+            }
+            Map<String, Object> body = new TreeMap<>();
+            body.put("prediction", p.id());
+            body.put("value", value);
+            List<Map<String, Object>> used = new ArrayList<>();
+            for (Resolution.RunUsed r : runs) {
+                Map<String, Object> u = new LinkedHashMap<>();
+                u.put("id", r.id());
+                u.put("startedAt", r.startedAt().toString());
+                used.add(u);
+            }
+            body.put("runs", used);
+            body.put("preRegistered", preRegistered);
+            return body;
+        });
+        return resolution(e);
+    }
+
+    /** Every resolution by prediction id, from one check of the ledger. */
+    public Map<String, Resolution> resolutions() {
+        return Map.copyOf(contents().resolutions);
     }
 
     /** The resolution of a prediction, if it has one. */
     public Optional<Resolution> resolution(String id) {
-        Path file = resolutions.resolve(get(id).id() + ".json");
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode n = PredictionJson.MAPPER.readTree(Files.readString(file));
-            List<String> runs = new ArrayList<>();
-            n.path("runs").forEach(r -> runs.add(r.asText()));
-            return Optional.of(new Resolution(
-                    n.get("predictionId").asText(),
-                    n.get("value").asDouble(),
-                    runs,
-                    Instant.parse(n.get("resolvedAt").asText())));
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("resolution file " + file + " is unreadable: " + e.getMessage(), e);
-        }
+        return Optional.ofNullable(contents().resolutions.get(get(id).id()));
     }
 
-    private Prediction write(Prediction.Draft d, Optional<String> amends, Instant notBefore) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        if (!now.isAfter(notBefore)) {
-            now = notBefore.plusMillis(1); // keep registration order visible in the timestamps
-        }
-        Map<String, Object> content =
-                PredictionJson.content(d.author(), d.tags(), now, d.target(), d.forecast(), d.note(), amends);
-        String id = PredictionJson.sha256(PredictionJson.canonical(content));
-        Prediction p = new Prediction(id, d.author(), d.tags(), now, d.target(), d.forecast(), d.note(), amends);
-        writeNew(predictions.resolve(id + ".json"), PredictionJson.file(p), "prediction " + id + " already exists");
-        return p;
+    /**
+     * Checks the ledger: its chain (see {@link LedgerCheck}) and what its entries say (an amendment or a
+     * resolution names an earlier registered prediction; a prediction is resolved at most once).
+     */
+    public LedgerCheck verify() {
+        LedgerCheck check = ledger.check();
+        return check.plus(read(check).problems);
     }
 
-    private Prediction read(Path file) {
-        String name = file.getFileName().toString();
-        String expected = name.substring(0, name.length() - ".json".length());
-        JsonNode root;
-        try {
-            root = PredictionJson.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("prediction file " + file + " is not readable JSON: " + e.getMessage(), e);
+    private Contents contents() {
+        LedgerCheck check = verify();
+        if (check.entries().isEmpty() && Files.isDirectory(root.resolve("predictions"))) {
+            throw new IllegalStateException("registry " + root + " holds predictions/ from before the ledger"
+                    + " (unchained files, not read): register them again into " + ledger.file());
         }
-        Prediction p;
-        try {
-            p = PredictionJson.parse(root.path("prediction"));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("prediction file " + file + " was edited or damaged: " + e.getMessage(), e);
-        }
-        if (!p.id().equals(expected) || !expected.equals(root.path("id").asText())) {
-            throw new IllegalStateException("prediction file " + file + " was edited after it was registered: its"
-                    + " content hashes to " + p.id() + ", not to its name " + expected + ". A registered prediction"
-                    + " cannot change; restore the file and amend the prediction instead");
-        }
-        return p;
+        check.requireIntact();
+        return read(check);
     }
 
-    private Instant latestTime() {
-        return list().stream()
-                .map(Prediction::createdAt)
-                .max(Comparator.naturalOrder())
-                .orElse(Instant.EPOCH);
-    }
+    /** Predictions and resolutions by id, in ledger order, and what does not make sense. */
+    private record Contents(
+            Map<String, Prediction> predictions, Map<String, Resolution> resolutions, List<String> problems) {}
 
-    private static List<Path> files(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json"))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-    }
-
-    private static String toJson(Object o) {
-        try {
-            return PredictionJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Writes a new file atomically (temporary file, force, link into place); never replaces a file. */
-    private static void writeNew(Path file, String text, String whenExists) {
-        try {
-            Files.createDirectories(file.getParent());
-            if (Files.exists(file)) {
-                throw new IllegalStateException(whenExists + " (" + file + ")");
-            }
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+    private static Contents read(LedgerCheck check) {
+        Map<String, Prediction> predictions = new LinkedHashMap<>();
+        Map<String, Resolution> resolutions = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (LedgerEntry e : check.entries()) {
             try {
-                try (FileChannel ch =
-                        FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                    ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                    ch.force(true);
+                switch (e.kind()) {
+                    case "register", "amend" -> {
+                        Prediction p = PredictionJson.parse(e.body(), e.hash(), e.recordedAt());
+                        if (e.kind().equals("amend") != p.amends().isPresent()) {
+                            problems.add(e.describe() + ": an amendment must name what it amends, a registration not");
+                        } else if (p.amends().isPresent()
+                                && !predictions.containsKey(p.amends().get())) {
+                            problems.add(e.describe() + ": amends " + p.amends().get()
+                                    + ", which no earlier entry registers");
+                        }
+                        predictions.put(p.id(), p);
+                    }
+                    case "resolve" -> {
+                        Resolution r = resolution(e);
+                        if (!predictions.containsKey(r.predictionId())) {
+                            problems.add(e.describe() + ": resolves " + r.predictionId()
+                                    + ", which no earlier entry registers");
+                        } else if (resolutions.containsKey(r.predictionId())) {
+                            problems.add(e.describe() + ": resolves "
+                                    + r.predictionId().substring(0, 12) + " a second time");
+                        } else {
+                            resolutions.put(r.predictionId(), r);
+                        }
+                    }
+                    default -> problems.add(
+                            e.describe() + ": unknown kind '" + e.kind() + "' (register, amend or resolve)");
                 }
-                Files.createLink(file, tmp); // fails if the file appeared meanwhile: never replaces
-            } finally {
-                Files.deleteIfExists(tmp);
+            } catch (RuntimeException ex) {
+                problems.add(e.describe() + ": its body is not a " + e.kind() + " entry: " + ex.getMessage());
             }
-        } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException(whenExists + " (" + file + ")", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
         }
+        return new Contents(predictions, resolutions, problems);
+    }
+
+    private static Resolution resolution(LedgerEntry e) {
+        JsonNode b = e.body();
+        List<Resolution.RunUsed> runs = new ArrayList<>();
+        b.path("runs")
+                .forEach(r -> runs.add(new Resolution.RunUsed(
+                        r.path("id").asText(), Instant.parse(r.path("startedAt").asText()))));
+        if (!b.path("prediction").isTextual() || !b.path("value").isNumber()) {
+            throw new IllegalArgumentException("needs prediction (an id) and value (a number)");
+        }
+        return new Resolution(
+                b.get("prediction").asText(),
+                b.get("value").asDouble(),
+                runs,
+                e.recordedAt(),
+                b.path("preRegistered").asBoolean(false));
     }
 }

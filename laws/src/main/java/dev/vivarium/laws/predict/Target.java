@@ -16,7 +16,11 @@ import java.util.regex.Pattern;
  */
 public record Target(String recipe, Map<String, String> config, String quantity, Reduction reduction) {
 
-    /** Detector outputs a target may name, computed from the runs' {@code train_acc} and {@code test_acc}. */
+    /**
+     * Detector outputs a target may name, computed from the runs' {@code train_acc} and {@code test_loss} by
+     * {@link dev.vivarium.laws.detect.GrokkingPhase#DEFAULT}: the memorisation step, the grokking step (where
+     * test loss's final descent begins), their difference, and whether it grokked (1 or 0).
+     */
     public static final Set<String> DETECTOR_OUTPUTS =
             Set.of("grok_step", "memorisation_step", "grok_delay", "grokked");
 

@@ -1,3 +1,4 @@
-/** The prediction registry: predictions locked by content hash when registered, resolved against finished
- * runs, scored (Brier, log, interval score, CRPS) and summarised. Depends on {@code laws.detect}. */
+/** The prediction registry on a hash-chained ledger ({@code laws.ledger}): predictions registered before the
+ * runs, resolved against the finished runs that started after them, scored (Brier, log, interval score, CRPS)
+ * and summarised. Depends on {@code laws.ledger}, {@code laws.detect} and {@code laws.runs}. */
 package dev.vivarium.laws.predict;

@@ -6,14 +6,15 @@ import dev.vivarium.laws.bootstrap.Estimate;
 import dev.vivarium.laws.bootstrap.Interval;
 import dev.vivarium.laws.bootstrap.LawUncertainty;
 import dev.vivarium.laws.fit.ComputeOptimal;
+import dev.vivarium.laws.fit.Identifiability;
 import dev.vivarium.laws.fit.Law;
 import dev.vivarium.laws.fit.LawData;
 import dev.vivarium.laws.fit.LawFit;
 import dev.vivarium.laws.fit.LawFitter;
 import dev.vivarium.laws.fit.ResidualLoss;
 import dev.vivarium.laws.fit.StartGrid;
-import dev.vivarium.laws.optim.Lbfgs;
 import dev.vivarium.laws.table.CsvTable;
+import dev.vivarium.numeric.optim.Lbfgs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -94,6 +95,7 @@ public record FitStudy(LawData data, LawFit fit, LawUncertainty uncertainty, dou
      * bootstraps it. Chinchilla starts from Hoffmann et al.'s grid, other laws from a grid centred on the data.
      */
     public static FitStudy run(Law law, LawData data, double delta, int resamples, long seed, double level) {
+        Identifiability.require(law, data);
         LawFitter fitter = new LawFitter(new ResidualLoss(delta), Lbfgs.DEFAULT, 100);
         StartGrid grid =
                 law.name().equals(Law.chinchilla().name()) ? StartGrid.hoffmann(law) : StartGrid.centred(law, data);
@@ -141,19 +143,47 @@ public record FitStudy(LawData data, LawFit fit, LawUncertainty uncertainty, dou
         return s.toString();
     }
 
+    /**
+     * Exponents of the wrong sign: a scaling law's {@code A / x^alpha} falls as {@code x} grows only when
+     * {@code alpha > 0}; a negative one means the observed quantity grows with the input (often: the column is
+     * not the quantity the law expects, such as compute given as tokens).
+     */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        Law law = fit.law();
+        for (Law.Term t : law.terms()) {
+            if (!t.isConstant() && fit.value(t.exponent()) < 0) {
+                out.add(String.format(
+                        Locale.ROOT,
+                        "%s = %.4g < 0: the fit has %s growing with %s; a scaling law's exponent is > 0, so check"
+                                + " that the input is the quantity the law expects",
+                        t.exponent(),
+                        fit.value(t.exponent()),
+                        data.yName(),
+                        data.inputs().get(t.input())));
+            }
+        }
+        return out;
+    }
+
     /** A plain-text report: parameters with SEs and intervals, and the extrapolations asked for. */
     public String summary(List<Extrapolation> extrapolations) {
         StringBuilder s = new StringBuilder();
         Law law = fit.law();
         s.append(String.format(
                 Locale.ROOT,
-                "%s fitted to %d points (objective %.6g, %s); %d bootstrap refits%s%n",
+                "%s fitted to %d points (objective %.6g); %d bootstrap refits%s%n",
                 law.name(),
                 fit.points(),
                 fit.objective(),
-                fit.status(),
                 uncertainty.resamples(),
                 uncertainty.failed() > 0 ? " (" + uncertainty.failed() + " failed)" : ""));
+        s.append("L-BFGS stopped with ")
+                .append(fit.status())
+                .append(": ")
+                .append(fit.status().explanation())
+                .append('\n');
+        warnings().forEach(w -> s.append("warning: ").append(w).append('\n'));
         s.append(String.format(Locale.ROOT, "%-8s %14s %12s   %.0f%% interval%n", "param", "value", "SE", 100 * level));
         for (Estimate e : uncertainty.estimates(level)) {
             s.append(String.format(

@@ -14,8 +14,9 @@ import java.util.Map;
  * @param runs the ids of the runs, one per point
  * @param x the x values
  * @param y the y values
+ * @param broken runs that could not be read, skipped
  */
-public record RunPoints(List<String> runs, double[] x, double[] y) {
+public record RunPoints(List<String> runs, double[] x, double[] y, List<RunSource.Broken> broken) {
 
     /** How a metric's log becomes one number. */
     public enum Reduction {
@@ -26,6 +27,7 @@ public record RunPoints(List<String> runs, double[] x, double[] y) {
 
     public RunPoints {
         runs = List.copyOf(runs);
+        broken = List.copyOf(broken);
         x = x.clone();
         y = y.clone();
     }
@@ -40,7 +42,8 @@ public record RunPoints(List<String> runs, double[] x, double[] y) {
             Reduction reduction) {
         List<String> ids = new ArrayList<>();
         List<double[]> points = new ArrayList<>();
-        for (RunRecord r : source.runs()) {
+        RunSource.Scan scan = source.scan();
+        for (RunRecord r : scan.runs()) {
             if (!r.finished() || !(recipe == null || r.recipe().equals(recipe)) || !matches(r.config(), config)) {
                 continue;
             }
@@ -56,12 +59,14 @@ public record RunPoints(List<String> runs, double[] x, double[] y) {
         }
         if (points.isEmpty()) {
             throw new IllegalArgumentException("no finished run" + (recipe == null ? "" : " of recipe '" + recipe + "'")
-                    + " has config " + config + ": nothing to fit");
+                    + " has config " + config + ": nothing to fit"
+                    + (scan.broken().isEmpty() ? "" : " (" + scan.broken().size() + " unreadable runs skipped)"));
         }
         return new RunPoints(
                 ids,
                 points.stream().mapToDouble(p -> p[0]).toArray(),
-                points.stream().mapToDouble(p -> p[1]).toArray());
+                points.stream().mapToDouble(p -> p[1]).toArray(),
+                scan.broken());
     }
 
     /** Parses {@code final}, {@code min} or {@code max}. */

@@ -1,6 +1,7 @@
 package dev.vivarium.laws.runs;
 
 import dev.vivarium.laws.detect.Series;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +14,16 @@ import java.util.TreeSet;
  * @param recipe the recipe it ran
  * @param config its resolved config, flattened to dotted keys ({@code model.d_model -> "128"})
  * @param finished whether it ended successfully
+ * @param startedAt when it started (its status file's {@code startedAt})
  * @param metrics its metric log: one map per logged step (keys such as {@code step}, {@code test_acc})
  */
 public record RunRecord(
-        String id, String recipe, Map<String, String> config, boolean finished, List<Map<String, Double>> metrics) {
+        String id,
+        String recipe,
+        Map<String, String> config,
+        boolean finished,
+        Instant startedAt,
+        List<Map<String, Double>> metrics) {
 
     public RunRecord {
         config = Map.copyOf(config);

@@ -3,25 +3,25 @@ package dev.vivarium.laws.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vivarium.store.io.Problems;
 import dev.vivarium.store.run.MetricLog;
 import dev.vivarium.store.run.RunDir;
-import dev.vivarium.store.run.RunIndex;
 import dev.vivarium.store.run.RunState;
 import dev.vivarium.store.run.RunStatus;
-import dev.vivarium.store.run.RunSummary;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
- * Runs read from a runs directory through store: each run's recipe and state from its status, its
- * resolved {@code config.yaml} flattened to dotted keys, and its metric log. A run counts as finished when
- * its state is {@link RunState#COMPLETED}.
+ * Runs read from a runs directory through store: each run's recipe, state and start time from its status,
+ * its resolved {@code config.yaml} flattened to dotted keys, and its metric log. A run counts as finished
+ * when its state is {@link RunState#COMPLETED}. A run whose files cannot be read is reported in
+ * {@link #scan()} with one line naming the file, and skipped.
  *
  * @param runsRoot the directory holding one folder per run
  */
@@ -30,36 +30,80 @@ public record StoreRunSource(Path runsRoot) implements RunSource {
 
     @Override
     public List<RunRecord> runs() {
-        try {
-            List<RunRecord> out = new ArrayList<>();
-            for (RunSummary s : RunIndex.list(runsRoot)) {
-                out.add(read(s.dir(), s.status()));
+        return scan().runs();
+    }
+
+    @Override
+    public Scan scan() {
+        if (!Files.isDirectory(runsRoot)) {
+            throw new IllegalArgumentException("runs directory " + runsRoot + " does not exist or is not a directory");
+        }
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(runsRoot)) {
+            dirs = s.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot list runs in " + runsRoot + ": " + e.getMessage());
+        }
+        List<RunRecord> runs = new ArrayList<>();
+        List<Broken> broken = new ArrayList<>();
+        for (Path dir : dirs) {
+            if (!Files.exists(dir.resolve("status.json")) && !Files.exists(dir.resolve("metrics.jsonl"))) {
+                continue; // not a run directory
             }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list runs in " + runsRoot, e);
+            try {
+                runs.add(read(dir));
+            } catch (IllegalStateException e) {
+                broken.add(new Broken(dir.getFileName().toString(), e.getMessage()));
+            }
         }
+        return new Scan(runs, broken);
     }
 
-    /** Reads one run directory. */
+    /**
+     * Reads one run directory.
+     *
+     * @throws IllegalStateException with one line naming the run and the file (and line) at fault
+     */
     public static RunRecord read(Path dir) {
+        RunDir run;
+        RunStatus status;
         try {
-            RunDir run = RunDir.open(dir);
-            return read(dir, run.readStatus());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read run " + dir, e);
+            run = RunDir.open(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("run " + dir + " cannot be opened: " + firstLine(e));
         }
-    }
-
-    private static RunRecord read(Path dir, RunStatus status) throws IOException {
-        RunDir run = RunDir.open(dir);
+        try {
+            status = run.readStatus();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "run " + dir + ": status file " + run.statusFile() + " cannot be read: " + firstLine(e));
+        }
         Map<String, String> config = new TreeMap<>();
         if (Files.exists(run.configFile())) {
-            flatten("", YAML.readTree(run.configFile().toFile()), config);
+            try {
+                flatten("", YAML.readTree(run.configFile().toFile()), config);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException(
+                        "run " + dir + ": config " + run.configFile() + " is not readable YAML: " + firstLine(e));
+            }
         }
-        List<Map<String, Double>> metrics =
-                Files.exists(run.metricsFile()) ? new MetricLog(run.metricsFile()).read() : List.of();
-        return new RunRecord(run.id(), status.recipe(), config, status.state() == RunState.COMPLETED, metrics);
+        List<Map<String, Double>> metrics;
+        if (Files.isDirectory(run.metricsFile())) {
+            throw new IllegalStateException(
+                    "run " + dir + ": metric log " + run.metricsFile() + " is a directory, not a file");
+        }
+        try {
+            metrics = Files.exists(run.metricsFile()) ? new MetricLog(run.metricsFile()).read() : List.of();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "run " + dir + ": metric log " + run.metricsFile() + " cannot be read: " + firstLine(e));
+        }
+        return new RunRecord(
+                run.id(), status.recipe(), config, status.state() == RunState.COMPLETED, status.startedAt(), metrics);
+    }
+
+    private static String firstLine(Exception e) {
+        return Problems.oneLine(e);
     }
 
     /** Flattens nested maps to dotted keys; lists keep their index ({@code layers.0}). */

@@ -8,7 +8,7 @@ import dev.vivarium.laws.fit.LawData;
 import dev.vivarium.laws.fit.LawFit;
 import dev.vivarium.laws.fit.LawFitter;
 import dev.vivarium.laws.fit.ResidualLoss;
-import dev.vivarium.laws.optim.Lbfgs;
+import dev.vivarium.numeric.optim.Lbfgs;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

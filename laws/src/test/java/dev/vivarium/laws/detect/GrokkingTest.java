@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 class GrokkingTest {
     private static final double[] STEPS = Curves.logSteps(10, 100_000, 121);
 
-    /** The first grid step at which a logistic in log-step (mid, sharpness, floor 0) reaches 0.95. */
+    /** The first grid step at which a logistic in log-step (mid, sharpness, floor 0) reaches 0.99 (the default threshold, memorisation's). */
     private static double closedFormCrossing(double mid, double sharpness) {
-        double exact = mid * Math.exp(Math.log(19) / sharpness); // 1 / (1 + e^-u) = 0.95  <=>  u = ln 19
+        double exact = mid * Math.exp(Math.log(99) / sharpness); // 1 / (1 + e^-u) = 0.99  <=>  u = ln 99
         for (double s : STEPS) {
             if (s >= exact) {
                 return s;

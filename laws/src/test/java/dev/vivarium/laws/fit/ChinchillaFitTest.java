@@ -8,7 +8,7 @@ import dev.vivarium.laws.bootstrap.Bootstrap;
 import dev.vivarium.laws.bootstrap.Consistency;
 import dev.vivarium.laws.bootstrap.Estimate;
 import dev.vivarium.laws.bootstrap.LawUncertainty;
-import dev.vivarium.laws.optim.Lbfgs;
+import dev.vivarium.numeric.optim.Lbfgs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;

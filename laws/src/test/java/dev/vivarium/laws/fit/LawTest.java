@@ -68,6 +68,30 @@ class LawTest {
     }
 
     @Test
+    void refusesAnInputThatDoesNotVaryEnoughEvenWithManyPoints() {
+        // 12 points, but every N is 1e8: A and alpha cannot be told apart from E
+        double[][] x = new double[12][];
+        double[] y = new double[12];
+        for (int i = 0; i < 12; i++) {
+            x[i] = new double[] {1e8, Math.pow(10, 9 + i / 4.0)};
+            y[i] = 1.7 + 400 / Math.pow(1e8, 0.34) + 410 / Math.pow(x[i][1], 0.28);
+        }
+        LawData data = LawData.of(List.of("N", "D"), x, y, "loss");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> LawFitter.HOFFMANN.fit(Law.chinchilla(), data));
+        assertEquals(
+                "cannot fit L(N,D) (parameters [A, B, E, alpha, beta]): N has 1 distinct value (1e+8) over 12"
+                        + " points, and the law needs at least 3; with fewer its parameters are not determined by the"
+                        + " points",
+                e.getMessage());
+        // three distinct values of N (and twelve of D) are enough to try
+        for (int i = 0; i < 12; i++) {
+            x[i][0] = Math.pow(10, 7 + i % 3);
+        }
+        Identifiability.require(Law.chinchilla(), LawData.of(List.of("N", "D"), x, y, "loss"));
+    }
+
+    @Test
     void computeOptimalAllocationSpendsExactlyTheBudget() {
         // hand computation with Hoffmann et al.'s published parameters
         ComputeOptimal opt = ComputeOptimal.of(406.4, 410.7, 0.34, 0.28);

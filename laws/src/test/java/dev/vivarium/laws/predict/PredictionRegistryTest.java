@@ -29,60 +29,53 @@ class PredictionRegistryTest {
     }
 
     @Test
-    void registeredPredictionIsNamedByItsContentHash(@TempDir Path root) throws Exception {
+    void aPredictionIsNamedByTheHashOfItsLedgerEntry(@TempDir Path root) throws Exception {
         PredictionRegistry registry = new PredictionRegistry(root, FROZEN);
         Prediction p = registry.register(grokDraft(0.8));
-        Path file = root.resolve("predictions/" + p.id() + ".json");
-        assertTrue(Files.exists(file));
-        assertEquals(64, p.id().length());
+        String line =
+                Files.readAllLines(root.resolve(PredictionRegistry.LEDGER)).get(0);
+        assertEquals(p.id() + " ", line.substring(0, 65));
+        assertEquals(dev.vivarium.laws.ledger.Sha256.hex(line.substring(65)), p.id());
+        assertEquals(FROZEN.instant(), p.createdAt());
         assertEquals(p, registry.get(p.id()));
         assertEquals(p, registry.get(p.id().substring(0, 8)));
         assertEquals(List.of(p), registry.list());
+        // the same draft registered again is another prediction: its entry covers a different previous hash
+        assertNotEquals(p.id(), registry.register(grokDraft(0.8)).id());
     }
 
     @Test
-    void anEditedFileIsRefusedNamingTheFile(@TempDir Path root) throws Exception {
-        PredictionRegistry registry = new PredictionRegistry(root, FROZEN);
-        Prediction p = registry.register(grokDraft(0.8));
-        Path file = root.resolve("predictions/" + p.id() + ".json");
-        Files.writeString(file, Files.readString(file).replace("0.8", "0.9"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.get(p.id()));
-        assertTrue(
-                e.getMessage().startsWith("prediction file " + file + " was edited after it was registered"),
-                e.getMessage());
-        assertThrows(IllegalStateException.class, registry::list);
-    }
-
-    @Test
-    void reindentingAFileChangesNothing(@TempDir Path root) throws Exception {
-        PredictionRegistry registry = new PredictionRegistry(root, FROZEN);
-        Prediction p = registry.register(grokDraft(0.8));
-        Path file = root.resolve("predictions/" + p.id() + ".json");
-        Files.writeString(file, Files.readString(file).replace("\n", "\n    "));
-        assertEquals(p, registry.get(p.id()));
-    }
-
-    @Test
-    void amendingMakesANewVisiblyLaterPredictionThatNamesTheOld(@TempDir Path root) {
+    void amendingMakesANewLaterPredictionThatNamesTheOld(@TempDir Path root) {
         PredictionRegistry registry = new PredictionRegistry(root, FROZEN); // same clock reading both times
         Prediction old = registry.register(grokDraft(0.8));
         Prediction amended = registry.amend(old.id(), grokDraft(0.6));
         assertNotEquals(old.id(), amended.id());
         assertEquals(old.id(), amended.amends().orElseThrow());
-        assertTrue(amended.createdAt().isAfter(old.createdAt()), amended.createdAt() + " vs " + old.createdAt());
-        assertEquals(List.of(old, amended), registry.list());
+        assertEquals(List.of(old, amended), registry.list()); // order is the ledger's
         assertEquals(0.8, ((Forecast.Event) registry.get(old.id()).forecast()).probability());
+    }
+
+    @Test
+    void aClockSetBackNeverDatesAnEntryBeforeItsPredecessor(@TempDir Path root) {
+        Prediction first = new PredictionRegistry(root, FROZEN).register(grokDraft(0.8));
+        Clock earlier = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
+        Prediction second = new PredictionRegistry(root, earlier).register(grokDraft(0.7));
+        assertEquals(first.createdAt(), second.createdAt());
+        assertEquals(List.of(), new PredictionRegistry(root).verify().problems());
     }
 
     @Test
     void aPredictionIsResolvedOnce(@TempDir Path root) {
         PredictionRegistry registry = new PredictionRegistry(root, FROZEN);
         Prediction p = registry.register(grokDraft(0.8));
-        Resolution r = registry.resolve(p.id(), 1, List.of("run-1"));
+        List<Resolution.RunUsed> runs = List.of(new Resolution.RunUsed("run-1", Instant.parse("2025-01-02T00:00:00Z")));
+        Resolution r = registry.resolve(p.id(), 1, runs, true);
         assertEquals(r, registry.resolution(p.id()).orElseThrow());
+        assertEquals(runs, r.runs());
         IllegalStateException e =
-                assertThrows(IllegalStateException.class, () -> registry.resolve(p.id(), 0, List.of()));
+                assertThrows(IllegalStateException.class, () -> registry.resolve(p.id(), 0, List.of(), true));
         assertTrue(e.getMessage().contains("already resolved"), e.getMessage());
+        assertEquals(2, registry.verify().entries().size());
     }
 
     @Test

@@ -82,6 +82,6 @@ class ScoresTest {
     }
 
     private static Resolution resolution(String id, double value) {
-        return new Resolution(id, value, List.of("r"), Instant.EPOCH);
+        return new Resolution(id, value, List.of(new Resolution.RunUsed("r", Instant.EPOCH)), Instant.EPOCH, true);
     }
 }

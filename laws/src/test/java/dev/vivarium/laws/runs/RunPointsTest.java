@@ -9,7 +9,7 @@ import dev.vivarium.laws.fit.LawData;
 import dev.vivarium.laws.fit.LawFit;
 import dev.vivarium.laws.fit.LawFitter;
 import dev.vivarium.laws.fit.ResidualLoss;
-import dev.vivarium.laws.optim.Lbfgs;
+import dev.vivarium.numeric.optim.Lbfgs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +27,11 @@ class RunPointsTest {
                     "mlp-width",
                     Map.of("model.d_model", "" + d),
                     true,
+                    java.time.Instant.EPOCH,
                     List.of(Map.of("step", 0.0, "test_loss", 9.0), Map.of("step", 100.0, "test_loss", loss))));
         }
-        runs.add(new RunRecord("dead", "mlp-width", Map.of("model.d_model", "1024"), false, List.of()));
+        runs.add(new RunRecord(
+                "dead", "mlp-width", Map.of("model.d_model", "1024"), false, java.time.Instant.EPOCH, List.of()));
         return () -> runs;
     }
 
@@ -52,6 +54,7 @@ class RunPointsTest {
                 "x",
                 Map.of(),
                 true,
+                java.time.Instant.EPOCH,
                 List.of(
                         Map.of("step", 0.0, "loss", 3.0),
                         Map.of("step", 50.0, "loss", 2.0),

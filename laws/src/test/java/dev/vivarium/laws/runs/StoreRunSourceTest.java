@@ -44,4 +44,34 @@ class StoreRunSourceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.quantity("width"));
         assertTrue(e.getMessage().startsWith("run run-1 has no config value or metric 'width'"), e.getMessage());
     }
+
+    @Test
+    void aBrokenRunIsReportedWithItsFileAndSkipped(@TempDir Path runs) throws Exception {
+        RunDir good = RunDir.create(runs.resolve("good"));
+        good.writeConfig("name: r\n");
+        good.writeStatus(RunStatus.startingNow("r", 10).withState(RunState.COMPLETED, Optional.empty()));
+        RunDir bad = RunDir.create(runs.resolve("bad"));
+        bad.writeConfig("name: r\n");
+        bad.writeStatus(RunStatus.startingNow("r", 10).withState(RunState.COMPLETED, Optional.empty()));
+        java.nio.file.Files.writeString(bad.metricsFile(), "{\"step\": 0}\n{\"step\": x}\n");
+        RunSource.Scan scan = new StoreRunSource(runs).scan();
+        assertEquals(
+                List.of("good"),
+                scan.runs().stream().map(RunRecord::id).toList(),
+                scan.broken().toString());
+        assertEquals(1, scan.broken().size());
+        assertEquals("bad", scan.broken().get(0).id());
+        assertTrue(
+                scan.broken()
+                        .get(0)
+                        .reason()
+                        .startsWith("run " + runs.resolve("bad") + ": metric log " + bad.metricsFile()
+                                + " cannot be read: " + bad.metricsFile() + " line 2"),
+                scan.broken().get(0).reason());
+        assertEquals(s0(good), new StoreRunSource(runs).runs().get(0).startedAt());
+    }
+
+    private static java.time.Instant s0(RunDir run) throws Exception {
+        return run.readStatus().startedAt();
+    }
 }

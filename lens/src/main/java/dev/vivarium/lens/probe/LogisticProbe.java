@@ -1,5 +1,8 @@
 package dev.vivarium.lens.probe;
 
+import dev.vivarium.numeric.optim.DifferentiableFunction;
+import dev.vivarium.numeric.optim.Lbfgs;
+
 /**
  * Multinomial logistic regression on standardised features, minimising the mean cross-entropy
  * plus {@code l2 / 2 * ||W||^2} (the intercepts are not penalised) with L-BFGS.
@@ -24,8 +27,10 @@ public final class LogisticProbe implements Probe {
         Standardizer s = new Standardizer(x);
         double[][] z = s.apply(x);
         int p = z[0].length;
-        Lbfgs.Objective f = (theta, grad) -> loss(z, y, theta, grad, p, classes, l2);
-        double[] theta = Lbfgs.minimize(f, new double[(p + 1) * classes], maxIterations, 1e-8);
+        DifferentiableFunction f = (theta, grad) -> loss(z, y, theta, grad, p, classes, l2);
+        double[] theta = new Lbfgs(10, maxIterations, 1e-8, 1e-14)
+                .minimize(f, new double[(p + 1) * classes])
+                .x();
         return new LogisticProbe(s, theta, p, classes);
     }
 

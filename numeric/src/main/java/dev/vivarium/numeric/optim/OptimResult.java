@@ -1,4 +1,4 @@
-package dev.vivarium.laws.optim;
+package dev.vivarium.numeric.optim;
 
 /**
  * The outcome of a minimisation.
@@ -23,6 +23,18 @@ public record OptimResult(
         LINE_SEARCH_FAILED,
         /** The iteration limit was reached. */
         MAX_ITERATIONS;
+
+        /** What the status means for the point found, in one sentence for reports. */
+        public String explanation() {
+            return switch (this) {
+                case GRADIENT_SMALL -> "converged: the gradient's max-norm fell below its tolerance";
+                case VALUE_STALLED -> "converged in value: one step lowered the objective by less than its relative"
+                        + " tolerance (the gradient may still exceed its own tolerance, as in a flat valley)";
+                case LINE_SEARCH_FAILED -> "stopped: no step along the search direction lowered the objective (at a"
+                        + " kink of the loss or at rounding noise); most likely a minimum, not certainly";
+                case MAX_ITERATIONS -> "NOT converged: the iteration limit was reached before any stopping test held";
+            };
+        }
 
         /** Whether the status means the optimiser reached a (numerical) stationary point. */
         public boolean converged() {

@@ -1,4 +1,4 @@
-package dev.vivarium.laws.optim;
+package dev.vivarium.numeric.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

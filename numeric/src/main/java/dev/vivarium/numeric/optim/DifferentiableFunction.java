@@ -1,4 +1,4 @@
-package dev.vivarium.laws.optim;
+package dev.vivarium.numeric.optim;
 
 /** A function R^n -> R with its gradient, evaluated together because they share most of the work. */
 @FunctionalInterface

@@ -1,7 +1,7 @@
-package dev.vivarium.laws.optim;
+package dev.vivarium.numeric.optim;
 
-import dev.vivarium.laws.optim.OptimResult.Status;
-import dev.vivarium.laws.optim.WolfeLineSearch.Trial;
+import dev.vivarium.numeric.optim.OptimResult.Status;
+import dev.vivarium.numeric.optim.WolfeLineSearch.Trial;
 
 /**
  * Limited-memory BFGS (Nocedal and Wright, algorithm 7.4/7.5): the two-loop recursion over the last

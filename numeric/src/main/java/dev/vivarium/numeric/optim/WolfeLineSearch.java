@@ -1,4 +1,4 @@
-package dev.vivarium.laws.optim;
+package dev.vivarium.numeric.optim;
 
 /**
  * A line search that returns a step satisfying the strong Wolfe conditions (Nocedal and Wright,
