@@ -18,7 +18,7 @@ ls /usr/lib/*-linux-gnu/libjemalloc.so.2 >/dev/null 2>&1 && have_jemalloc=1
 for r in $(seq 1 "$rounds"); do
   g=$(one VIVARIUM_NO_JEMALLOC=1 GLIBC_TUNABLES=glibc.malloc.check=0)
   t=$(one VIVARIUM_NO_JEMALLOC=1)
-  j=$([ -n "$have_jemalloc" ] && one VIVARIUM_JEMALLOC=1 || echo "n/a")
+  j=$([ -n "$have_jemalloc" ] && one || echo "n/a")
   echo "round $r: glibc default ${g} ms  glibc tunables ${t} ms  jemalloc ${j} ms" \
        "  tunables/default $(awk "BEGIN{printf \"%.3f\", $t/$g}")"
 done
