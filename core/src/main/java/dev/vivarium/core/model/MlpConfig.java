@@ -1,6 +1,7 @@
 package dev.vivarium.core.model;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A multi-layer perceptron over a short sequence of tokens.
@@ -59,5 +60,14 @@ public record MlpConfig(
     @Override
     public Mlp build(NDManager manager, long seed) {
         return new Mlp(this, manager, seed);
+    }
+
+    /** Fills in the {@code model:} values an MLP recipe may leave out: one-hot input, ReLU, one layer, biases. */
+    public static void fillDefaults(ObjectNode m) {
+        m.putIfAbsent("input", m.textNode("onehot"));
+        m.putIfAbsent("act", m.textNode("relu"));
+        m.putIfAbsent("depth", m.numberNode(1));
+        m.putIfAbsent("dEmbed", m.numberNode(0));
+        m.putIfAbsent("bias", m.booleanNode(true));
     }
 }

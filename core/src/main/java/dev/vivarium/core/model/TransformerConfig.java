@@ -1,6 +1,7 @@
 package dev.vivarium.core.model;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A decoder-only transformer in TransformerLens' shape.
@@ -64,5 +65,32 @@ public record TransformerConfig(
     @Override
     public Transformer build(NDManager manager, long seed) {
         return new Transformer(this, manager, seed);
+    }
+
+    /**
+     * Fills in the {@code model:} values a transformer recipe may leave out: ReLU, no LayerNorm, biases,
+     * {@code dHead = dModel / nHeads} and {@code dMlp = 4 dModel} (0 when attention-only).
+     *
+     * @throws IllegalArgumentException naming the field when dHead cannot be derived
+     */
+    public static void fillDefaults(ObjectNode m) {
+        m.putIfAbsent("act", m.textNode("relu"));
+        m.putIfAbsent("layerNorm", m.booleanNode(false));
+        m.putIfAbsent("attnOnly", m.booleanNode(false));
+        m.putIfAbsent("bias", m.booleanNode(true));
+        if (m.hasNonNull("dModel") && m.hasNonNull("nHeads") && !m.hasNonNull("dHead")) {
+            int d = m.get("dModel").asInt();
+            int h = m.get("nHeads").asInt();
+            if (h <= 0 || d % h != 0) {
+                throw new IllegalArgumentException(
+                        "dHead: not given and dModel " + d + " is not divisible by nHeads " + h + "; set dHead");
+            }
+            m.put("dHead", d / h);
+        }
+        if (m.hasNonNull("dModel") && !m.hasNonNull("dMlp")) {
+            m.put(
+                    "dMlp",
+                    m.path("attnOnly").asBoolean() ? 0 : 4 * m.get("dModel").asInt());
+        }
     }
 }

@@ -2,12 +2,19 @@ package dev.vivarium.core.recipe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vivarium.core.model.MlpConfig;
+import dev.vivarium.core.model.TransformerConfig;
+import dev.vivarium.core.task.Addition;
+import dev.vivarium.core.task.SparseParity;
 import dev.vivarium.core.task.TaskConfig;
+import dev.vivarium.core.train.TrainConfig;
 import java.util.Set;
 
 /**
- * The values a recipe may leave out, and the model sizes its task dictates. Applied to the YAML
- * tree so that the resolved config a run records states every value explicitly.
+ * Fills in what a recipe may leave out, section by section, with the defaults that live beside each
+ * section's record ({@code TrainConfig.fillDefaults}, {@code TransformerConfig.fillDefaults}, ...), and the
+ * model sizes its task dictates. Applied to the YAML tree so that the resolved config a run records states
+ * every value explicitly.
  */
 final class Defaults {
     private static final Set<String> SECTIONS = Set.of("task", "model", "train");
@@ -45,65 +52,26 @@ final class Defaults {
 
     private static void task(ObjectNode t) {
         switch (t.get("kind").asText()) {
-            case "parity" -> t.putIfAbsent("testSamples", t.numberNode(10_000));
-            case "addition" -> {
-                t.putIfAbsent("samples", t.numberNode(10_000));
-                t.putIfAbsent("trainFraction", t.numberNode(0.8));
-            }
+            case "parity" -> SparseParity.fillDefaults(t);
+            case "addition" -> Addition.fillDefaults(t);
             default -> {}
         }
     }
 
     private static void model(ObjectNode m, String source) {
-        switch (m.get("kind").asText()) {
-            case "transformer" -> {
-                def(m, "act", "relu");
-                m.putIfAbsent("layerNorm", m.booleanNode(false));
-                m.putIfAbsent("attnOnly", m.booleanNode(false));
-                m.putIfAbsent("bias", m.booleanNode(true));
-                if (m.hasNonNull("dModel") && m.hasNonNull("nHeads") && !m.hasNonNull("dHead")) {
-                    int d = m.get("dModel").asInt();
-                    int h = m.get("nHeads").asInt();
-                    if (h <= 0 || d % h != 0) {
-                        throw new RecipeException(source + ": model.dHead: not given and dModel " + d
-                                + " is not divisible by nHeads " + h + "; set dHead");
-                    }
-                    m.put("dHead", d / h);
-                }
-                if (m.hasNonNull("dModel") && !m.hasNonNull("dMlp")) {
-                    m.put(
-                            "dMlp",
-                            m.path("attnOnly").asBoolean()
-                                    ? 0
-                                    : 4 * m.get("dModel").asInt());
-                }
+        try {
+            switch (m.get("kind").asText()) {
+                case "transformer" -> TransformerConfig.fillDefaults(m);
+                case "mlp" -> MlpConfig.fillDefaults(m);
+                default -> {}
             }
-            case "mlp" -> {
-                def(m, "input", "onehot");
-                def(m, "act", "relu");
-                m.putIfAbsent("depth", m.numberNode(1));
-                m.putIfAbsent("dEmbed", m.numberNode(0));
-                m.putIfAbsent("bias", m.booleanNode(true));
-            }
-            default -> {}
+        } catch (IllegalArgumentException e) {
+            throw new RecipeException(source + ": model." + e.getMessage(), e);
         }
     }
 
     private static void train(ObjectNode t) {
-        def(t, "optimizer", "adamw");
-        t.putIfAbsent("lr", t.numberNode(1e-3));
-        t.putIfAbsent("weightDecay", t.numberNode(0.0));
-        if (!t.has("betas")) {
-            t.putArray("betas").add(0.9).add(0.999);
-        }
-        t.putIfAbsent("eps", t.numberNode(1e-8));
-        t.putIfAbsent("momentum", t.numberNode(0.0));
-        t.putIfAbsent("warmupSteps", t.numberNode(0));
-        t.putIfAbsent("batchSize", t.nullNode());
-        t.putIfAbsent("logEvery", t.numberNode(100));
-        t.putIfAbsent("checkpoints", t.numberNode(20));
-        t.putIfAbsent("evalBatch", t.numberNode(65_536));
-        t.putIfAbsent("stopAtTestAcc", t.nullNode());
+        TrainConfig.fillDefaults(t);
     }
 
     /** Fills the model's vocabulary and context sizes from the task; a conflicting value is an error. */

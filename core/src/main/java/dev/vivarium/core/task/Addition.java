@@ -1,5 +1,6 @@
 package dev.vivarium.core.task;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -106,5 +107,11 @@ public record Addition(int digits, int samples, double trainFraction) implements
             r *= 10;
         }
         return r;
+    }
+
+    /** Fills in what an addition recipe may leave out: 10,000 samples, 80% of them for training. */
+    public static void fillDefaults(ObjectNode t) {
+        t.putIfAbsent("samples", t.numberNode(10_000));
+        t.putIfAbsent("trainFraction", t.numberNode(0.8));
     }
 }

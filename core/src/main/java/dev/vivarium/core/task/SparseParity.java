@@ -1,5 +1,6 @@
 package dev.vivarium.core.task;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -73,5 +74,10 @@ public record SparseParity(int n, int k, int samples, int testSamples) implement
         Arrays.setAll(train, i -> i);
         Arrays.setAll(test, i -> samples + i);
         return new Data(new Examples(total, n, tokens, new int[] {n - 1}, targets), new Split(train, test));
+    }
+
+    /** Fills in what a parity recipe may leave out: 10,000 test samples. */
+    public static void fillDefaults(ObjectNode t) {
+        t.putIfAbsent("testSamples", t.numberNode(10_000));
     }
 }

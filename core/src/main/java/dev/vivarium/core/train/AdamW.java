@@ -3,6 +3,7 @@ package dev.vivarium.core.train;
 import ai.djl.ndarray.NDArray;
 import dev.vivarium.core.engine.StepScope;
 import dev.vivarium.core.model.Params;
+import java.util.function.Predicate;
 
 /**
  * AdamW (Loshchilov and Hutter 2019) exactly as {@code torch.optim.AdamW} computes it: decoupled
@@ -14,13 +15,21 @@ public final class AdamW extends SlottedOptimizer {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
+    private final Predicate<String> decays;
 
+    /** Weight decay on every trainable parameter. */
     public AdamW(Params params, double beta1, double beta2, double eps, double weightDecay) {
+        this(params, beta1, beta2, eps, weightDecay, name -> true);
+    }
+
+    /** Weight decay on the parameters {@code decays} accepts (by name); the others only follow the gradient. */
+    public AdamW(Params params, double beta1, double beta2, double eps, double weightDecay, Predicate<String> decays) {
         super(params, "m", "v");
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
+        this.decays = decays;
     }
 
     @Override
@@ -35,7 +44,7 @@ public final class AdamW extends SlottedOptimizer {
                 NDArray g = p.getGradient();
                 NDArray m = slot("m", n);
                 NDArray v = slot("v", n);
-                if (weightDecay != 0) {
+                if (weightDecay != 0 && decays.test(n)) {
                     p.muli(1 - lr * weightDecay);
                 }
                 m.muli(beta1).addi(g.mul(1 - beta1));

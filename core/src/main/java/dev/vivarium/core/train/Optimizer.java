@@ -27,8 +27,9 @@ public interface Optimizer {
     /** Builds the optimizer a {@link TrainConfig} asks for over the trained parameters of {@code params}. */
     static Optimizer of(TrainConfig cfg, Params params) {
         return switch (cfg.optimizer()) {
-            case ADAMW -> new AdamW(params, cfg.betas().get(0), cfg.betas().get(1), cfg.eps(), cfg.weightDecay());
-            case SGD -> new Sgd(params, cfg.momentum(), cfg.weightDecay());
+            case ADAMW -> new AdamW(
+                    params, cfg.betas().get(0), cfg.betas().get(1), cfg.eps(), cfg.weightDecay(), cfg::decays);
+            case SGD -> new Sgd(params, cfg.momentum(), cfg.weightDecay(), cfg::decays);
         };
     }
 

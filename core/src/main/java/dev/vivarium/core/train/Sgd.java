@@ -3,6 +3,7 @@ package dev.vivarium.core.train;
 import ai.djl.ndarray.NDArray;
 import dev.vivarium.core.engine.StepScope;
 import dev.vivarium.core.model.Params;
+import java.util.function.Predicate;
 
 /**
  * Stochastic gradient descent with momentum as {@code torch.optim.SGD} computes it (no dampening,
@@ -12,11 +13,19 @@ import dev.vivarium.core.model.Params;
 public final class Sgd extends SlottedOptimizer {
     private final double momentum;
     private final double weightDecay;
+    private final Predicate<String> decays;
 
+    /** Weight decay on every trainable parameter. */
     public Sgd(Params params, double momentum, double weightDecay) {
+        this(params, momentum, weightDecay, name -> true);
+    }
+
+    /** Weight decay on the parameters {@code decays} accepts (by name). */
+    public Sgd(Params params, double momentum, double weightDecay, Predicate<String> decays) {
         super(params, "momentum");
         this.momentum = momentum;
         this.weightDecay = weightDecay;
+        this.decays = decays;
     }
 
     @Override
@@ -26,7 +35,7 @@ public final class Sgd extends SlottedOptimizer {
             for (String n : params.trainableNames()) {
                 NDArray p = params.get(n);
                 NDArray g = p.getGradient();
-                if (weightDecay != 0) {
+                if (weightDecay != 0 && decays.test(n)) {
                     g = g.add(p.mul(weightDecay));
                 }
                 if (momentum == 0) {

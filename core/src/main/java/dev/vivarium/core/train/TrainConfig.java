@@ -1,6 +1,7 @@
 package dev.vivarium.core.train;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,6 +12,10 @@ import java.util.Optional;
  * @param optimizer {@code adamw} or {@code sgd}
  * @param lr peak learning rate
  * @param weightDecay decoupled (AdamW) or L2 (SGD) weight decay
+ * @param decay which trainable parameters weight decay applies to: globs over their TransformerLens names
+ *     ({@code *} within a dotted segment, {@code **} across segments); the default {@code ["**"]} decays
+ *     every trainable parameter, as Nanda et al.'s {@code AdamW(model.parameters())} does, and
+ *     {@code ["**.W_*"]} leaves biases and LayerNorm out
  * @param betas AdamW's two moment decay rates
  * @param eps AdamW's denominator epsilon
  * @param momentum SGD momentum
@@ -26,6 +31,7 @@ public record TrainConfig(
         Algorithm optimizer,
         double lr,
         double weightDecay,
+        List<String> decay,
         List<Double> betas,
         double eps,
         double momentum,
@@ -62,6 +68,10 @@ public record TrainConfig(
             throw new IllegalArgumentException("betas: must be two numbers in [0, 1), got " + betas);
         }
         betas = List.copyOf(betas);
+        if (decay == null || decay.isEmpty() || decay.stream().anyMatch(g -> g == null || g.isBlank())) {
+            throw new IllegalArgumentException("decay: a list of parameter-name globs (\"**\" for all), got " + decay);
+        }
+        decay = List.copyOf(decay);
         if (!(eps > 0)) {
             throw new IllegalArgumentException("eps: must be positive, got " + eps);
         }
@@ -102,6 +112,21 @@ public record TrainConfig(
         });
     }
 
+    /** Whether weight decay applies to the parameter called {@code name}. */
+    public boolean decays(String name) {
+        for (String glob : decay) {
+            String regex = java.util.Arrays.stream(glob.split("\\*\\*", -1))
+                    .map(part -> java.util.Arrays.stream(part.split("\\*", -1))
+                            .map(java.util.regex.Pattern::quote)
+                            .collect(java.util.stream.Collectors.joining("[^.]*")))
+                    .collect(java.util.stream.Collectors.joining(".*"));
+            if (name.matches(regex)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Learning rate of update {@code s} (counted from 0). */
     public double lrAt(long s) {
         return warmupSteps == 0 ? lr : lr * Math.min((double) s / warmupSteps, 1.0);
@@ -117,5 +142,26 @@ public record TrainConfig(
             s.add(Math.round(Math.pow(steps, f)));
         }
         return s.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Fills in the {@code train:} values a recipe may leave out (the resolved config states them all). */
+    public static void fillDefaults(ObjectNode t) {
+        t.putIfAbsent("optimizer", t.textNode("adamw"));
+        t.putIfAbsent("lr", t.numberNode(1e-3));
+        t.putIfAbsent("weightDecay", t.numberNode(0.0));
+        if (!t.has("decay")) {
+            t.putArray("decay").add("**");
+        }
+        if (!t.has("betas")) {
+            t.putArray("betas").add(0.9).add(0.999);
+        }
+        t.putIfAbsent("eps", t.numberNode(1e-8));
+        t.putIfAbsent("momentum", t.numberNode(0.0));
+        t.putIfAbsent("warmupSteps", t.numberNode(0));
+        t.putIfAbsent("batchSize", t.nullNode());
+        t.putIfAbsent("logEvery", t.numberNode(100));
+        t.putIfAbsent("checkpoints", t.numberNode(20));
+        t.putIfAbsent("evalBatch", t.numberNode(65_536));
+        t.putIfAbsent("stopAtTestAcc", t.nullNode());
     }
 }
