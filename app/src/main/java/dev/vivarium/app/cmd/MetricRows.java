@@ -2,6 +2,7 @@ package dev.vivarium.app.cmd;
 
 import dev.vivarium.store.run.MetricLog;
 import dev.vivarium.store.run.RunDir;
+import dev.vivarium.store.run.RunState;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,20 @@ record MetricRows(List<Map<String, Double>> rows, Optional<String> problem) {
     /** Reads the run's log; an error other than a bad line (say, an unreadable file) is thrown. */
     static MetricRows of(RunDir run) throws IOException {
         MetricLog.Contents c = run.metrics().readValid();
-        return new MetricRows(c.rows(), c.problem());
+        Optional<String> problem = c.problem();
+        if (problem.isEmpty() && c.tornTailBytes() > 0 && finished(run)) {
+            // a finished run forced its log to disk before saying so: a torn last line is damage, not a write
+            problem = Optional.of(run.metricsFile() + ": ends in a torn line (" + c.tornTailBytes()
+                    + " bytes after the last newline) although the run has finished; that row is lost");
+        }
+        return new MetricRows(c.rows(), problem);
+    }
+
+    private static boolean finished(RunDir run) {
+        try {
+            return run.readStatus().state() == RunState.COMPLETED;
+        } catch (IOException e) {
+            return false; // the status is reported by whoever reads it
+        }
     }
 }

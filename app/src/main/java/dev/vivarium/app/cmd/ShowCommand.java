@@ -76,7 +76,9 @@ public final class ShowCommand implements Callable<Integer> {
                     "test_exact",
                     "weight_norm",
                     "wall_s")) {
-                if (last.containsKey(k)) {
+                if (k.equals("step") && last.containsKey(k)) {
+                    b.append(" step=").append(last.get(k).longValue()); // the log's integer key column
+                } else if (last.containsKey(k)) {
                     b.append(String.format(Locale.ROOT, " %s=%.5g", k, last.get(k)));
                 }
             }

@@ -76,7 +76,7 @@ class RunCommandsTest {
         assertEquals("0", r[0], r[2]);
         // the fixture's row 2: step 20, train_loss 1/20, test_acc 2/5
         assertTrue(
-                r[1].contains("last logged: step=20.000 train_loss=0.050000 test_loss=0.10000 train_acc=1.0000"
+                r[1].contains("last logged: step=20 train_loss=0.050000 test_loss=0.10000 train_acc=1.0000"
                         + " test_acc=0.40000"),
                 r[1]);
         assertTrue(
@@ -90,6 +90,18 @@ class RunCommandsTest {
         assertTrue(
                 p[2].startsWith("warning: plotted the 2 rows before the break: " + run.metricsFile() + " line 3"),
                 p[2]);
+    }
+
+    @Test
+    void aFinishedRunWhoseLogEndsInATornLineSaysSo() throws IOException {
+        RunDir run = Fixtures.completedRun(runs, "torn-tail", Instant.parse("2026-01-06T00:00:00Z"), 5);
+        Files.writeString(run.metricsFile(), "{\"step\":60,\"train_lo", java.nio.file.StandardOpenOption.APPEND);
+        String[] r = show("torn-tail");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(
+                r[1].contains(run.metricsFile() + ": ends in a torn line (" + "{\"step\":60,\"train_lo".length()
+                        + " bytes after the last newline) although the run has finished"),
+                r[1]);
     }
 
     @Test
