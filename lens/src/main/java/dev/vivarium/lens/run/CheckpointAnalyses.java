@@ -15,6 +15,7 @@ import dev.vivarium.lens.cache.Activations;
 import dev.vivarium.lens.cache.Caching;
 import dev.vivarium.lens.fourier.EmbeddingFourier;
 import dev.vivarium.lens.fourier.FourierLosses;
+import dev.vivarium.lens.fourier.KeyFrequencies;
 import dev.vivarium.lens.fourier.ModularForward;
 import dev.vivarium.lens.fourier.NeuronFrequencies;
 import dev.vivarium.lens.numeric.Tensors;
@@ -32,8 +33,6 @@ import java.util.Map;
 final class CheckpointAnalyses {
     /** Held-out examples read by the analyses that cache activations. */
     static final int MAX_EXAMPLES = 2048;
-    /** Fraction of the embedding's Fourier energy the key frequencies must carry. */
-    static final double KEY_FRACTION = 0.9;
 
     private CheckpointAnalyses() {}
 
@@ -67,10 +66,15 @@ final class CheckpointAnalyses {
         ModularArithmetic task = modular(run);
         ModularForward f = ModularForward.run(run.model(), task, run.manager());
         EmbeddingFourier e = f.embedding();
-        List<Integer> keys = e.keyFrequencies(KEY_FRACTION);
+        NeuronFrequencies.Neuron[] neurons = NeuronFrequencies.of(f.neurons(), f.p());
+        KeyFrequencies.Result found = KeyFrequencies.DEFAULT.of(neurons, e);
+        List<Integer> keys = found.keys();
         TaskConfig.Data data = run.data();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key_frequencies", keys);
+        m.put("key_frequencies_from_step", run.loadedStep());
+        m.put("key_frequency_rule", KeyFrequencies.DEFAULT.definition());
+        m.put("key_frequency_evidence", found.evidence());
         m.put("key_fraction_of_embedding_energy", e.fractionCarried(keys));
         m.put("frequencies_by_energy", e.ranked());
         m.put("embedding_energy_by_frequency", e.energy());
@@ -78,14 +82,11 @@ final class CheckpointAnalyses {
         m.put("basis", e.basis().names());
         m.put("gini_embed", e.gini());
         m.put("gini_neuron_logit", f.giniNeuronLogit());
-        NeuronFrequencies.Neuron[] neurons = NeuronFrequencies.of(f.neurons(), f.p());
-        int[] count = new int[f.p() / 2 + 1];
         double explained = 0;
         for (NeuronFrequencies.Neuron n : neurons) {
-            count[n.frequency()]++;
             explained += n.explained() / neurons.length;
         }
-        m.put("neurons_by_best_frequency", count);
+        m.put("neurons_by_best_frequency", found.bestCount());
         m.put("mean_variance_explained_by_best_frequency", explained);
         m.put(
                 "neuron_best_frequency",
@@ -97,14 +98,29 @@ final class CheckpointAnalyses {
                 java.util.Arrays.stream(neurons)
                         .mapToDouble(NeuronFrequencies.Neuron::explained)
                         .toArray());
+        int[] train = data.split().train();
+        int[] test = data.split().test();
+        m.put("train_loss", FourierLosses.crossEntropy(f.logits(), f.labels(), train));
+        m.put("test_loss", FourierLosses.crossEntropy(f.logits(), f.labels(), test));
+        m.put("restricted_loss", FourierLosses.restricted(f, keys));
+        m.put("restricted_loss_subset", "all p^2 inputs");
+        m.put("restricted_loss_definition", FourierLosses.RESTRICTED);
+        m.put("restricted_loss_on_train", FourierLosses.restrictedOn(f, keys, train));
+        m.put("restricted_loss_on_test", FourierLosses.restrictedOn(f, keys, test));
+        m.put("excluded_loss", FourierLosses.excluded(f, keys, train));
+        m.put("excluded_loss_subset", "train");
+        m.put("excluded_loss_definition", FourierLosses.EXCLUDED);
         m.put(
-                "train_loss",
-                FourierLosses.crossEntropy(f.logits(), f.labels(), data.split().train()));
-        m.put(
-                "test_loss",
-                FourierLosses.crossEntropy(f.logits(), f.labels(), data.split().test()));
-        m.put("restricted_loss", FourierLosses.restricted(f, keys, data.split().test()));
-        m.put("excluded_loss", FourierLosses.excluded(f, keys, data.split().train()));
+                "variants",
+                Map.of(
+                        "neuron_restricted_loss",
+                        Map.of(
+                                "value",
+                                FourierLosses.neuronRestricted(f, keys, test),
+                                "subset",
+                                "test",
+                                "definition",
+                                FourierLosses.NEURON_RESTRICTED)));
         return m;
     }
 

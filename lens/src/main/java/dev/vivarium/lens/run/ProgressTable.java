@@ -3,16 +3,22 @@ package dev.vivarium.lens.run;
 import dev.vivarium.core.task.ModularArithmetic;
 import dev.vivarium.core.task.TaskConfig;
 import dev.vivarium.lens.fourier.EmbeddingFourier;
+import dev.vivarium.lens.fourier.FourierLosses;
+import dev.vivarium.lens.fourier.KeyFrequencies;
 import dev.vivarium.lens.fourier.ModularForward;
+import dev.vivarium.lens.fourier.NeuronFrequencies;
 import dev.vivarium.lens.progress.Phases;
 import dev.vivarium.lens.progress.ProgressMeasures;
 import dev.vivarium.lens.progress.ProgressRow;
+import dev.vivarium.numeric.event.Memorisation;
+import dev.vivarium.store.run.MetricLog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The progress measures at every checkpoint of a run, with the key frequencies of its last
@@ -30,9 +36,11 @@ final class ProgressTable {
         }
         long last = steps.get(steps.size() - 1);
         run.load(last);
-        EmbeddingFourier finalEmbedding =
-                ModularForward.run(run.model(), task, run.manager()).embedding();
-        List<Integer> keys = finalEmbedding.keyFrequencies(CheckpointAnalyses.KEY_FRACTION);
+        ModularForward finalForward = ModularForward.run(run.model(), task, run.manager());
+        EmbeddingFourier finalEmbedding = finalForward.embedding();
+        KeyFrequencies.Result found = KeyFrequencies.DEFAULT.of(
+                NeuronFrequencies.of(finalForward.neurons(), finalForward.p()), finalEmbedding);
+        List<Integer> keys = found.keys();
         TaskConfig.Data data = run.data();
         List<ProgressRow> rows = new ArrayList<>();
         StringBuilder csv = new StringBuilder(ProgressRow.header()).append('\n');
@@ -50,12 +58,18 @@ final class ProgressTable {
                     r.restrictedLoss(),
                     r.excludedLoss());
         }
-        Phases phases = Phases.readOff(rows);
+        OptionalLong memorised = memorisation(run);
+        Phases phases = Phases.readOff(rows, memorised);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("run", run.dir().id());
         out.put("key_frequencies", keys);
         out.put("key_frequencies_from_step", last);
+        out.put("key_frequency_rule", KeyFrequencies.DEFAULT.definition());
+        out.put("key_frequency_evidence", found.evidence());
         out.put("key_fraction_of_embedding_energy", finalEmbedding.fractionCarried(keys));
+        out.put("restricted_loss_definition", FourierLosses.RESTRICTED + "; keys of step " + last + " at every step");
+        out.put("excluded_loss_definition", FourierLosses.EXCLUDED + "; keys of step " + last + " at every step");
+        out.put("memorisation_definition", Memorisation.DEFAULT.definition() + " (read from metrics.jsonl)");
         out.put(
                 "memorised_at",
                 phases.memorised().isPresent() ? phases.memorised().getAsLong() : null);
@@ -78,12 +92,24 @@ final class ProgressTable {
                 phases.testFalls().isPresent() ? phases.testFalls().getAsLong() : null);
         out.put(
                 "rules",
-                "memorised: first checkpoint with train accuracy >= 99.9%; circuit formation starts at the lowest"
+                "memorised: see memorisation_definition; circuit formation starts at the lowest"
                         + " excluded loss between memorisation and clean-up; a loss 'falls' at the first checkpoint after its peak where its"
                         + " log has come down 10% of the way to its final value; clean-up starts when the test loss falls and ends at 90%");
         out.put("table", "progress.csv");
+        out.put("checkpoints", steps);
         run.writeText("progress.csv", csv.toString());
         run.writeJson("progress.json", out);
         return out;
+    }
+
+    /** The memorisation step of the run's metric log ({@link Memorisation#DEFAULT}). */
+    static OptionalLong memorisation(LensRun run) throws IOException {
+        List<Map<String, Double>> log = new MetricLog(run.dir().metricsFile()).read();
+        List<Map<String, Double>> rows = log.stream()
+                .filter(r -> r.containsKey("step") && r.containsKey("train_acc"))
+                .toList();
+        long[] steps = rows.stream().mapToLong(r -> r.get("step").longValue()).toArray();
+        double[] acc = rows.stream().mapToDouble(r -> r.get("train_acc")).toArray();
+        return Memorisation.DEFAULT.step(steps, acc);
     }
 }
