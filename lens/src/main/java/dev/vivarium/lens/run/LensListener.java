@@ -57,7 +57,10 @@ public final class LensListener implements RunListener {
             if (!trainer.stopRequested()) {
                 for (Analysis a : analyses) {
                     if (!a.perCheckpoint()) {
-                        attempt(a, step, () -> ProgressTable.run(lens(), log));
+                        attempt(a, step, () -> {
+                            long last = lastCheckpoint();
+                            return RunAnalyses.write(lens(), a, last, a.run(lens(), last), log);
+                        });
                     }
                 }
             }
@@ -79,8 +82,7 @@ public final class LensListener implements RunListener {
         }
         for (Analysis a : analyses) {
             if (a.perCheckpoint() && !Files.exists(run.analysesDir().resolve(LensRun.perStep(a.cliName(), step)))) {
-                attempt(a, step, () -> lens().writeJson(
-                                LensRun.perStep(a.cliName(), step), CheckpointAnalyses.run(a, lens(), step)));
+                attempt(a, step, () -> RunAnalyses.write(lens(), a, step, a.run(lens(), step), log));
             }
         }
     }
@@ -98,6 +100,11 @@ public final class LensListener implements RunListener {
         } catch (IOException | RuntimeException e) {
             log.printf(Locale.ROOT, "lens: %s at step %d failed, training goes on: %s%n", a.cliName(), step, e);
         }
+    }
+
+    private long lastCheckpoint() throws IOException {
+        List<Long> steps = lens().checkpoints();
+        return steps.get(steps.size() - 1);
     }
 
     private LensRun lens() throws IOException {

@@ -1,8 +1,10 @@
 package dev.vivarium.lens.run;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vivarium.core.engine.StepScope;
 import dev.vivarium.core.engine.TensorEngine;
 import dev.vivarium.core.model.Model;
 import dev.vivarium.core.recipe.Recipe;
@@ -106,16 +108,41 @@ public final class LensRun implements AutoCloseable {
         return loadedStep;
     }
 
-    /** Loads the weights of {@code step} into {@link #model}. */
+    /**
+     * Loads the weights of {@code step} into {@link #model}; a step without a checkpoint, or weights that
+     * are not all finite, are refused with a one-line error naming the checkpoints or the tensor.
+     */
     public void load(long step) throws IOException {
         if (step != loadedStep) {
+            requireCheckpoint(step);
             Path file = run.checkpointFile(step);
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(
-                        "run " + run.id() + " has no checkpoint at step " + step + "; it has " + checkpoints());
-            }
+            loadedStep = -1;
             Checkpoints.loadWeights(file, model);
+            requireFinite(file);
             loadedStep = step;
+        }
+    }
+
+    /** Refuses a step that has no checkpoint, naming those that exist. */
+    public void requireCheckpoint(long step) throws IOException {
+        if (step < 0 || !Files.isRegularFile(run.checkpointFile(step))) {
+            throw new IllegalArgumentException("--checkpoint " + step + ": run " + run.id()
+                    + " has no checkpoint at that step; its checkpoints are at steps " + checkpoints());
+        }
+    }
+
+    private void requireFinite(Path file) {
+        for (String name : model.params().names()) {
+            try (StepScope s = new StepScope()) {
+                NDArray w = model.params().get(name);
+                long nan = w.isNaN().countNonzero().getLong();
+                long inf = w.isInfinite().countNonzero().getLong();
+                if (nan + inf > 0) {
+                    throw new IllegalArgumentException(String.format(
+                            "%s: tensor %s has %d NaN and %d infinite values of %d; the analyses need finite weights",
+                            file, name, nan, inf, w.size()));
+                }
+            }
         }
     }
 

@@ -13,7 +13,6 @@ import dev.vivarium.lens.progress.ProgressRow;
 import dev.vivarium.numeric.event.Memorisation;
 import dev.vivarium.store.run.MetricLog;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +21,13 @@ import java.util.OptionalLong;
 
 /**
  * The progress measures at every checkpoint of a run, with the key frequencies of its last
- * checkpoint (as Nanda et al.): {@code analyses/progress.csv} and {@code analyses/progress.json}
- * (key frequencies and the phases read off the table).
+ * checkpoint (as Nanda et al.): {@code analyses/progress.csv} (written here) and the JSON of key
+ * frequencies, definitions and the phases read off the table (written by the caller as {@code progress.json}).
  */
 final class ProgressTable {
     private ProgressTable() {}
 
-    static Map<String, Object> run(LensRun run, PrintStream log) throws IOException {
+    static Output run(LensRun run) throws IOException {
         ModularArithmetic task = CheckpointAnalyses.modular(run);
         List<Long> steps = run.checkpoints();
         if (steps.isEmpty()) {
@@ -49,14 +48,6 @@ final class ProgressTable {
             ProgressRow r = ProgressMeasures.at(step, run.model(), task, data.split(), keys, run.manager());
             rows.add(r);
             csv.append(r.csv()).append('\n');
-            log.printf(
-                    java.util.Locale.ROOT,
-                    "step %d: train %.3g test %.3g restricted %.3g excluded %.3g%n",
-                    step,
-                    r.trainLoss(),
-                    r.testLoss(),
-                    r.restrictedLoss(),
-                    r.excludedLoss());
         }
         OptionalLong memorised = memorisation(run);
         Phases phases = Phases.readOff(rows, memorised);
@@ -98,8 +89,64 @@ final class ProgressTable {
         out.put("table", "progress.csv");
         out.put("checkpoints", steps);
         run.writeText("progress.csv", csv.toString());
-        run.writeJson("progress.json", out);
-        return out;
+        String summary = String.format(
+                java.util.Locale.ROOT,
+                "keys %s (from step %d); memorised at %s (metric log), circuit formation from %s, clean-up %s-%s;"
+                        + " final restricted loss %.3g (all inputs), excluded loss %.3g (train)",
+                keys,
+                last,
+                out.get("memorised_at"),
+                out.get("circuit_formation_starts_at"),
+                out.get("cleanup_starts_at"),
+                out.get("cleanup_ends_at"),
+                rows.get(rows.size() - 1).restrictedLoss(),
+                rows.get(rows.size() - 1).excludedLoss());
+        return new Output(out, summary, java.util.Optional.of(picture(run.dir().id(), rows, phases, keys, last)));
+    }
+
+    /** Losses against step (log-log), the phase boundaries as vertical lines. */
+    static java.awt.image.BufferedImage picture(
+            String id, List<ProgressRow> rows, Phases phases, List<Integer> keys, long keyStep) {
+        org.knowm.xchart.XYChart c = Pictures.lines(
+                id + ": progress measures (keys " + keys + " from step " + keyStep + ")",
+                "step (log)",
+                "loss (log)",
+                true,
+                true);
+        double[] step = rows.stream().mapToDouble(ProgressRow::step).toArray();
+        Pictures.line(c, "train loss", step, col(rows, ProgressRow::trainLoss), Pictures.BLUE, false);
+        Pictures.line(c, "test loss", step, col(rows, ProgressRow::testLoss), Pictures.RED, false);
+        Pictures.line(
+                c, "restricted loss (all inputs)", step, col(rows, ProgressRow::restrictedLoss), Pictures.GREEN, false);
+        Pictures.line(c, "excluded loss (train)", step, col(rows, ProgressRow::excludedLoss), Pictures.ORANGE, false);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (ProgressRow r : rows) {
+            for (double v : new double[] {r.trainLoss(), r.testLoss(), r.restrictedLoss(), r.excludedLoss()}) {
+                if (v > 0 && Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        boundary(c, "memorised", phases.memorised(), lo, hi, java.awt.Color.BLACK);
+        boundary(c, "circuit formation", phases.circuitFormationStarts(), lo, hi, Pictures.GREY);
+        boundary(c, "clean-up starts", phases.cleanupStarts(), lo, hi, new java.awt.Color(0x9467bd));
+        boundary(c, "clean-up ends", phases.cleanupEnds(), lo, hi, new java.awt.Color(0x8c564b));
+        return Pictures.image(c);
+    }
+
+    private static void boundary(
+            org.knowm.xchart.XYChart c, String name, OptionalLong step, double lo, double hi, java.awt.Color color) {
+        if (step.isPresent() && step.getAsLong() > 0) {
+            double x = step.getAsLong();
+            Pictures.line(
+                    c, name + " (" + step.getAsLong() + ")", new double[] {x, x}, new double[] {lo, hi}, color, true);
+        }
+    }
+
+    private static double[] col(List<ProgressRow> rows, java.util.function.ToDoubleFunction<ProgressRow> f) {
+        return rows.stream().mapToDouble(f).toArray();
     }
 
     /** The memorisation step of the run's metric log ({@link Memorisation#DEFAULT}). */
