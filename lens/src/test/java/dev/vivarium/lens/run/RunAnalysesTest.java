@@ -141,6 +141,33 @@ class RunAnalysesTest {
         assertEquals(fourier.get("key_frequencies"), progress.get("key_frequencies"));
     }
 
+    @Test
+    void nonFiniteWeightsAreRefusedNamingTheTensor(@TempDir Path copy) throws Exception {
+        // a copy of the run whose last checkpoint has one NaN in the embedding
+        Path dir = copy.resolve("poisoned");
+        Files.createDirectories(dir.resolve("checkpoints"));
+        Files.copy(run.configFile(), dir.resolve(run.configFile().getFileName()));
+        long step = last(run.checkpointSteps());
+        Path file = run.checkpointFile(step);
+        var st = dev.vivarium.store.safetensors.Safetensors.read(file);
+        var tensors = new java.util.LinkedHashMap<>(st.tensors());
+        float[] wE = tensors.get("embed.W_E").toFloats();
+        wE[3] = Float.NaN;
+        tensors.put(
+                "embed.W_E",
+                dev.vivarium.store.safetensors.Tensor.ofFloats(
+                        tensors.get("embed.W_E").shape(), wE));
+        Path poisoned = dir.resolve("checkpoints").resolve(file.getFileName());
+        dev.vivarium.store.safetensors.Safetensors.write(poisoned, tensors, st.metadata());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RunAnalyses.run(dir, List.of("fourier"), Optional.empty(), false, System.out));
+        assertEquals(
+                poisoned + ": tensor embed.W_E has 1 NaN and 0 infinite values of " + wE.length
+                        + "; the analyses need finite weights",
+                e.getMessage());
+    }
+
     static long last(List<Long> steps) {
         return steps.get(steps.size() - 1);
     }
