@@ -71,17 +71,18 @@ final class CachedAnalyses {
 
     private static Output attention(String title, TransformerConfig cfg, Activations cache, Map<String, Object> out) {
         List<Object> layers = new ArrayList<>();
-        List<BufferedImage> maps = new ArrayList<>();
+        List<BufferedImage> layerRows = new ArrayList<>();
         StringBuilder summary = new StringBuilder("mean attention from the last position:");
         for (int l = 0; l < cfg.nLayers(); l++) {
             double[][][] mean = AttentionPatterns.mean(cache, l); // [head, query, key]
             layers.add(mean);
+            List<BufferedImage> maps = new ArrayList<>();
             for (int h = 0; h < mean.length; h++) {
                 List<String> pos = IntStream.range(0, mean[h].length)
                         .mapToObj(i -> "pos " + i)
                         .toList();
                 maps.add(Pictures.heatmap(
-                        title + ": layer " + l + " head " + h + " (rows: query, columns: key)",
+                        (h == 0 ? title + " " : "") + "L" + l + "H" + h + " (rows: query, cols: key)",
                         pos,
                         pos,
                         mean[h],
@@ -91,9 +92,10 @@ final class CachedAnalyses {
                 double[] last = mean[h][mean[h].length - 1];
                 summary.append(String.format(Locale.ROOT, " L%dH%d %s", l, h, rounded(last)));
             }
+            layerRows.add(Pictures.beside(maps));
         }
         out.put("mean_pattern_by_layer_head_query_key", layers);
-        return new Output(out, summary.toString(), Optional.of(Pictures.stack(maps)));
+        return new Output(out, summary.toString(), Optional.of(Pictures.stack(layerRows)));
     }
 
     private static Output logitLens(
@@ -204,9 +206,17 @@ final class CachedAnalyses {
         if (!undefined.isEmpty()) {
             summary.append("; undefined (constant): ").append(String.join(", ", undefined.keySet()));
         }
-        int cell = Math.max(48, 300 / Math.max(1, points.size()));
-        BufferedImage img =
-                Pictures.heatmap(title + ": linear CKA between residual points", points, points, linear, 0, 1, cell);
+        int cell = Math.max(48, 300 / Math.max(1, all.size()));
+        double[][] shown = new double[all.size()][all.size()]; // undefined rows and columns hatched
+        for (int i = 0; i < all.size(); i++) {
+            for (int j = 0; j < all.size(); j++) {
+                int a = points.indexOf(all.get(i));
+                int b = points.indexOf(all.get(j));
+                shown[i][j] = a < 0 || b < 0 ? Double.NaN : linear[a][b];
+            }
+        }
+        BufferedImage img = Pictures.heatmap(
+                title + ": linear CKA (hatched: constant across inputs, undefined)", all, all, shown, 0, 1, cell);
         return new Output(out, summary.toString(), Optional.of(img));
     }
 

@@ -138,7 +138,7 @@ final class Pictures {
         int left = 20 + 7 * rows.stream().mapToInt(String::length).max().orElse(4);
         int top = 50;
         int bottom = 20 + 7 * cols.stream().mapToInt(String::length).max().orElse(4);
-        int w = Math.max(360, left + cols.size() * cell + 20);
+        int w = Math.max(Math.max(360, left + cols.size() * cell + 20), 20 + 8 * title.length());
         int h = top + rows.size() * cell + bottom;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -196,6 +196,23 @@ final class Pictures {
         }
         g.dispose();
         return img;
+    }
+
+    /** Images side by side, on white, as tall as the tallest. */
+    static BufferedImage beside(List<BufferedImage> images) {
+        int w = images.stream().mapToInt(BufferedImage::getWidth).sum();
+        int h = images.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+        BufferedImage out = new BufferedImage(Math.max(1, w), h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        int x = 0;
+        for (BufferedImage i : images) {
+            g.drawImage(i, x, 0, null);
+            x += i.getWidth();
+        }
+        g.dispose();
+        return out;
     }
 
     /** Images one above the other, on white, as wide as the widest. */
