@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""Expected Fourier analyses of a small modular-addition transformer, computed the way
-TransformerLens' grokking demo (Nanda et al. 2023) computes them, in float64 torch/numpy.
+"""Expected Fourier analyses of a small modular-addition transformer (Nanda et al. 2023), in float64
+torch/numpy: restricted and excluded loss as the paper defines them (section 5.1: components of the
+logits' 2-d Fourier transform over the inputs, built here from outer products of the 1-d basis, as in
+the paper's notebook), and the TransformerLens grokking demo's neuron-based restricted loss.
 
     /usr/bin/python3 tools/oracle/lens_fourier.py
       -> lens/src/test/resources/oracle/fourier_model.safetensors  (weights, TransformerLens names)
@@ -85,7 +87,7 @@ def main():
     W_out = model.blocks[0].mlp.W_out.detach().double()
     W_U = model.unembed.W_U.detach().double()
 
-    # restricted loss: TransformerLens demo, get_restricted_loss
+    # neuron-restricted loss: TransformerLens demo, get_restricted_loss (MLP activations, test inputs)
     approx = torch.zeros_like(neuron_acts) + neuron_acts.mean(dim=0)
     ga = torch.arange(P)[:, None]
     gb = torch.arange(P)[None, :]
@@ -94,20 +96,32 @@ def main():
             v = f(2 * torch.pi * freq * (ga + gb) / P).double()
             v = (v / v.norm()).reshape(P * P, 1)
             approx += (neuron_acts * v).sum(dim=0) * v
-    restricted_logits = approx @ W_out @ W_U
-    restricted_logits += logits.mean(dim=0, keepdim=True) - restricted_logits.mean(dim=0, keepdim=True)
-    restricted = loss_fn(restricted_logits[test], labels[test])
+    neuron_logits = approx @ W_out @ W_U
+    neuron_logits += logits.mean(dim=0, keepdim=True) - neuron_logits.mean(dim=0, keepdim=True)
+    neuron_restricted = loss_fn(neuron_logits[test], labels[test])
 
-    # excluded loss: remove the cos(w(a+b)) and sin(w(a+b)) components (over inputs), train data
+    # the paper's cos(w(a+b)) and sin(w(a+b)) directions over the inputs, from the 2-d Fourier basis
     basis = torch.tensor(fourier_basis(P))
-    excluded_logits = logits.clone()
+    directions = []
     for freq in KEY_FREQS:
         cc = torch.outer(basis[2 * freq - 1], basis[2 * freq - 1]).flatten()
         ss = torch.outer(basis[2 * freq], basis[2 * freq]).flatten()
         sc = torch.outer(basis[2 * freq], basis[2 * freq - 1]).flatten()
         cs = torch.outer(basis[2 * freq - 1], basis[2 * freq]).flatten()
-        for d in ((cc - ss) / math.sqrt(2), (sc + cs) / math.sqrt(2)):  # cos(x+y), sin(x+y)
-            excluded_logits -= d[:, None] @ (d[None, :] @ excluded_logits)
+        directions += [(cc - ss) / math.sqrt(2), (sc + cs) / math.sqrt(2)]  # cos(x+y), sin(x+y)
+
+    # restricted loss (paper): keep the constant (class means over all inputs) and the key directions
+    restricted_logits = logits.mean(dim=0, keepdim=True).repeat(P * P, 1)
+    for d in directions:
+        restricted_logits += d[:, None] @ (d[None, :] @ logits)
+    restricted_all = loss_fn(restricted_logits, labels)
+    restricted_train = loss_fn(restricted_logits[train], labels[train])
+    restricted_test = loss_fn(restricted_logits[test], labels[test])
+
+    # excluded loss (paper): remove the key directions of all key frequencies at once, train inputs
+    excluded_logits = logits.clone()
+    for d in directions:
+        excluded_logits -= d[:, None] @ (d[None, :] @ logits)
     excluded = loss_fn(excluded_logits[train], labels[train])
 
     W_E = model.embed.W_E.detach().double().numpy()[:P]
@@ -137,7 +151,9 @@ def main():
     expected = {
         "generator": "tools/oracle/lens_fourier.py", "torch": torch.__version__,
         "p": P, "key_freqs": KEY_FREQS, "train": train.tolist(), "test": test.tolist(),
-        "restricted_loss": restricted, "excluded_loss": excluded,
+        "restricted_loss_all": restricted_all, "restricted_loss_train": restricted_train,
+        "restricted_loss_test": restricted_test, "excluded_loss": excluded,
+        "neuron_restricted_loss_test": neuron_restricted,
         "train_loss": loss_fn(logits[train], labels[train]), "test_loss": loss_fn(logits[test], labels[test]),
         "basis_norms": basis_norms.tolist(), "energy": energy, "gini_embed": gini(basis_norms),
         "gini_neuron_logit": gini(np.linalg.norm((W_out @ W_U).numpy() @ F.T, axis=0)),
@@ -145,8 +161,8 @@ def main():
     }
     with open(os.path.join(out_dir, "fourier.json"), "w") as f:
         json.dump(expected, f)
-    print("restricted %.6f excluded %.6f train %.6f test %.6f" % (
-        restricted, excluded, expected["train_loss"], expected["test_loss"]))
+    print("restricted (all) %.6g excluded %.6g neuron-restricted %.6g train %.6g test %.6g" % (
+        restricted_all, excluded, neuron_restricted, expected["train_loss"], expected["test_loss"]))
 
 
 if __name__ == "__main__":

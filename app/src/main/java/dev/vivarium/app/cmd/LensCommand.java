@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "lens",
         mixinStandardHelpOptions = true,
-        description = "Look inside a run's checkpoints; results go to RUN/analyses/ as JSON and CSV.")
+        description = "Look inside a run's checkpoints; each analysis writes JSON and a PNG picture to RUN/analyses/"
+                + " and prints a one-line summary.")
 public final class LensCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run directory or run id.")
     String run;
@@ -26,8 +27,8 @@ public final class LensCommand implements Callable<Integer> {
             index = "1..*",
             arity = "1..*",
             paramLabel = "ANALYSIS",
-            description =
-                    "One or more of: fourier, spectra, sharpness, attention, logit-lens, attribution, cka, progress.")
+            completionCandidates = Analysis.Names.class,
+            description = "One or more of: ${COMPLETION-CANDIDATES}.")
     List<String> analyses = new ArrayList<>();
 
     @Option(names = "--checkpoint", paramLabel = "STEP", description = "Checkpoint to analyse (default: the last).")

@@ -31,9 +31,24 @@ class LensCommandTest {
                 RecipeLoader.parse(RECIPE, "lens-cli.yaml", List.of()), runs, Optional.of("tiny"), List.of());
         String[] ok = Cli.run("lens", "tiny", "--runs", runs.toString(), "--checkpoint", "0", "spectra", "fourier");
         assertEquals("0", ok[0], ok[2]);
-        assertTrue(ok[1].contains("wrote 2 file(s)"), ok[1]);
-        assertTrue(Files.isRegularFile(r.analysesDir().resolve("spectra/step_00000000.json")));
-        assertTrue(Files.isRegularFile(r.analysesDir().resolve("fourier/step_00000000.json")));
+        assertTrue(ok[1].contains("wrote 4 file(s)"), ok[1]);
+        for (String f : List.of("spectra/step_00000000", "fourier/step_00000000")) {
+            assertTrue(Files.isRegularFile(r.analysesDir().resolve(f + ".json")), f);
+            assertTrue(Files.isRegularFile(r.analysesDir().resolve(f + ".png")), f);
+        }
+
+        String[] untrained = Cli.run("lens", "tiny", "--runs", runs.toString(), "--checkpoint", "-1", "fourier");
+        assertEquals("2", untrained[0], untrained[1]);
+        assertEquals(
+                "error: --checkpoint -1: run tiny has no checkpoint at that step; its checkpoints are at steps "
+                        + r.checkpointSteps(),
+                untrained[2].strip());
+        assertTrue(Files.notExists(r.analysesDir().resolve("fourier/step_-0000001.json")));
+
+        String[] help = Cli.run("lens", "--help");
+        for (dev.vivarium.lens.run.Analysis a : dev.vivarium.lens.run.Analysis.values()) {
+            assertTrue(help[1].contains(a.cliName()), "--help lists " + a.cliName() + ":\n" + help[1]);
+        }
 
         String[] bad = Cli.run("lens", "tiny", "--runs", runs.toString(), "spectrum");
         assertEquals("2", bad[0]);

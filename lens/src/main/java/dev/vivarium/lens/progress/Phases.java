@@ -8,7 +8,8 @@ import java.util.OptionalLong;
  * check them against the table:
  *
  * <ul>
- *   <li>the training set is memorised at the first checkpoint where training accuracy reaches 99.9%;
+ *   <li>the training set is memorised at the step {@link dev.vivarium.numeric.event.Memorisation} reads
+ *       off the run's metric log (given to {@link #readOff}, not read from the checkpoints);
  *   <li>memorisation ends and circuit formation starts at the checkpoint, before clean-up starts,
  *       where the excluded loss is lowest: from there on it rises while the training loss stays low,
  *       because the network fits its training data more and more through the key frequencies;
@@ -30,14 +31,8 @@ public record Phases(
         OptionalLong restrictedFalls,
         OptionalLong testFalls) {
 
-    public static Phases readOff(List<ProgressRow> rows) {
-        OptionalLong memorised = OptionalLong.empty();
-        for (ProgressRow r : rows) {
-            if (r.trainAccuracy() >= 0.999) {
-                memorised = OptionalLong.of(r.step());
-                break;
-            }
-        }
+    /** @param memorised the memorisation step of the run's metric log, if it memorised */
+    public static Phases readOff(List<ProgressRow> rows, OptionalLong memorised) {
         double[] test = rows.stream().mapToDouble(ProgressRow::testLoss).toArray();
         double[] restricted =
                 rows.stream().mapToDouble(ProgressRow::restrictedLoss).toArray();

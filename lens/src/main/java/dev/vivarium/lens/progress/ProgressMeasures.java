@@ -28,7 +28,7 @@ public final class ProgressMeasures {
                 FourierLosses.crossEntropy(f.logits(), f.labels(), split.test()),
                 accuracy(f, split.train()),
                 accuracy(f, split.test()),
-                FourierLosses.restricted(f, keys, split.test()),
+                FourierLosses.restricted(f, keys),
                 FourierLosses.excluded(f, keys, split.train()),
                 f.embedding().gini(),
                 f.giniNeuronLogit(),

@@ -3,8 +3,10 @@ package dev.vivarium.lens.progress;
 /**
  * The progress measures of one checkpoint.
  *
- * @param restrictedLoss test loss of the logits rebuilt from the key frequencies only
+ * @param restrictedLoss loss on all p^2 inputs of the logits restricted to the key frequencies
+ *     ({@link dev.vivarium.lens.fourier.FourierLosses#RESTRICTED})
  * @param excludedLoss train loss of the logits with the key frequencies removed
+ *     ({@link dev.vivarium.lens.fourier.FourierLosses#EXCLUDED})
  * @param giniEmbed Gini coefficient of the embedding's Fourier-component norms
  * @param giniNeuronLogit Gini coefficient of the neuron-logit map's Fourier-component norms
  * @param weightNorm L2 norm of all trained parameters

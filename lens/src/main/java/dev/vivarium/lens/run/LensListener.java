@@ -7,6 +7,7 @@ import dev.vivarium.store.run.RunDir;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,24 +41,22 @@ public final class LensListener implements RunListener {
         this.run = run;
     }
 
+    /** Raised by the trainer once a checkpoint is on disk: no polling, no dependence on listener order. */
     @Override
-    public void onStart(Trainer trainer, long step) {
-        atCheckpoint(step);
-    }
-
-    @Override
-    public void onStep(Trainer trainer, long step) {
+    public void onCheckpoint(Trainer trainer, long step, Path weights) {
         atCheckpoint(step);
     }
 
     @Override
     public void onEnd(Trainer trainer, long step) {
         try {
-            atCheckpoint(step);
             if (!trainer.stopRequested()) {
                 for (Analysis a : analyses) {
                     if (!a.perCheckpoint()) {
-                        attempt(a, step, () -> ProgressTable.run(lens(), log));
+                        attempt(a, step, () -> {
+                            long last = lastCheckpoint();
+                            return RunAnalyses.write(lens(), a, last, a.run(lens(), last), log);
+                        });
                     }
                 }
             }
@@ -69,18 +68,14 @@ public final class LensListener implements RunListener {
         }
     }
 
-    /** Analyses {@code step} if it has a checkpoint that has not been analysed yet. */
+    /** Analyses the checkpoint of {@code step} with every per-checkpoint analysis not yet run on it. */
     private void atCheckpoint(long step) {
         if (run == null) {
             throw new IllegalStateException("LensListener needs its run: attach it through Experiment.start or resume");
         }
-        if (!Files.isRegularFile(run.checkpointFile(step))) {
-            return;
-        }
         for (Analysis a : analyses) {
             if (a.perCheckpoint() && !Files.exists(run.analysesDir().resolve(LensRun.perStep(a.cliName(), step)))) {
-                attempt(a, step, () -> lens().writeJson(
-                                LensRun.perStep(a.cliName(), step), CheckpointAnalyses.run(a, lens(), step)));
+                attempt(a, step, () -> RunAnalyses.write(lens(), a, step, a.run(lens(), step), log));
             }
         }
     }
@@ -98,6 +93,11 @@ public final class LensListener implements RunListener {
         } catch (IOException | RuntimeException e) {
             log.printf(Locale.ROOT, "lens: %s at step %d failed, training goes on: %s%n", a.cliName(), step, e);
         }
+    }
+
+    private long lastCheckpoint() throws IOException {
+        List<Long> steps = lens().checkpoints();
+        return steps.get(steps.size() - 1);
     }
 
     private LensRun lens() throws IOException {

@@ -3,21 +3,19 @@ package dev.vivarium.lens.run;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.vivarium.core.engine.TensorEngine;
 import dev.vivarium.core.model.Model;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.run.Checkpoints;
-import dev.vivarium.core.task.Split;
+import dev.vivarium.core.run.Workbench;
 import dev.vivarium.core.task.TaskConfig;
 import dev.vivarium.store.io.AtomicFiles;
 import dev.vivarium.store.run.RunDir;
-import dev.vivarium.store.safetensors.Safetensors;
-import dev.vivarium.store.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A run opened for analysis: its recipe, its task's data and split, and one model into which any
@@ -46,25 +44,23 @@ public final class LensRun implements AutoCloseable {
                             }));
 
     private final RunDir run;
-    private final Recipe recipe;
-    private final NDManager manager;
-    private final Model model;
-    private final TaskConfig.Data data;
+    private final Workbench bench;
     private long loadedStep = -1;
 
-    private LensRun(RunDir run, Recipe recipe) {
+    private LensRun(RunDir run, Workbench bench) {
         this.run = run;
-        this.recipe = recipe;
-        TensorEngine.start(recipe.threads());
-        this.manager = NDManager.newBaseManager();
-        this.model = recipe.model().build(manager, recipe.seed());
-        this.data = recipe.task().generate(recipe.seed());
+        this.bench = bench;
     }
 
-    /** Opens the run at {@code dir}; its config gives the model and the task. */
+    /**
+     * Opens the run at {@code dir} through core's one start-up path ({@link Workbench}): its config gives the
+     * model and the task, and its recorded split (read and checked by core's {@code Splits}) the data.
+     */
     public static LensRun open(Path dir) throws IOException {
         RunDir run = RunDir.open(dir);
-        return new LensRun(run, RecipeLoader.load(run.configFile(), List.of()));
+        Recipe recipe = RecipeLoader.load(run.configFile(), List.of());
+        boolean recorded = Files.isRegularFile(run.splitFile());
+        return new LensRun(run, Workbench.open(recipe, recorded ? Optional.of(run) : Optional.empty()));
     }
 
     public RunDir dir() {
@@ -72,28 +68,20 @@ public final class LensRun implements AutoCloseable {
     }
 
     public Recipe recipe() {
-        return recipe;
+        return bench.recipe();
     }
 
     public Model model() {
-        return model;
+        return bench.model();
     }
 
     public NDManager manager() {
-        return manager;
+        return bench.manager();
     }
 
-    /** The task's examples and the split: the one the run recorded if there is one, else regenerated. */
-    public TaskConfig.Data data() throws IOException {
-        if (Files.isRegularFile(run.splitFile())) {
-            SafetensorsFile f = Safetensors.read(run.splitFile());
-            return new TaskConfig.Data(
-                    data.examples(),
-                    new Split(
-                            f.tensors().get("train").toInts(),
-                            f.tensors().get("test").toInts()));
-        }
-        return data;
+    /** The task's examples and the split: the one the run recorded if there is one, else the task's own. */
+    public TaskConfig.Data data() {
+        return bench.data();
     }
 
     /** Steps with a checkpoint, ascending. */
@@ -106,16 +94,25 @@ public final class LensRun implements AutoCloseable {
         return loadedStep;
     }
 
-    /** Loads the weights of {@code step} into {@link #model}. */
+    /**
+     * Loads the weights of {@code step} into {@link #model}; a step without a checkpoint, or weights that
+     * are not all finite (refused by {@link Checkpoints#loadWeights}), are one-line errors naming the
+     * checkpoints or the tensor.
+     */
     public void load(long step) throws IOException {
         if (step != loadedStep) {
-            Path file = run.checkpointFile(step);
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(
-                        "run " + run.id() + " has no checkpoint at step " + step + "; it has " + checkpoints());
-            }
-            Checkpoints.loadWeights(file, model);
+            requireCheckpoint(step);
+            loadedStep = -1;
+            Checkpoints.loadWeights(run.checkpointFile(step), bench.model());
             loadedStep = step;
+        }
+    }
+
+    /** Refuses a step that has no checkpoint, naming those that exist. */
+    public void requireCheckpoint(long step) throws IOException {
+        if (step < 0 || !Files.isRegularFile(run.checkpointFile(step))) {
+            throw new IllegalArgumentException("--checkpoint " + step + ": run " + run.id()
+                    + " has no checkpoint at that step; its checkpoints are at steps " + checkpoints());
         }
     }
 
@@ -143,7 +140,6 @@ public final class LensRun implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
-        manager.close();
+        bench.close();
     }
 }

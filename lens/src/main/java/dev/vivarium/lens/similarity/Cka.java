@@ -38,6 +38,10 @@ public final class Cka {
         }
         double[][] xc = centred(x);
         double[][] yc = centred(y);
+        if (constant(x, xc) || constant(y, yc)) {
+            throw new IllegalArgumentException("CKA is undefined: " + (constant(x, xc) ? "X" : "Y")
+                    + " is the same for every example (its centred activations are 0)");
+        }
         double xy = frobenius2(Linalg.matmulTransA(xc, yc));
         double xx = frobenius2(Linalg.matmulTransA(xc, xc));
         double yy = frobenius2(Linalg.matmulTransA(yc, yc));
@@ -60,6 +64,18 @@ public final class Cka {
             dot += rx[i] * ry[i];
         }
         return xty - (double) n / (n - 2) * dot + nx * ny / ((double) (n - 1) * (n - 2));
+    }
+
+    /**
+     * Whether every row of {@code x} is the same (to float32 rounding): its centred squared norm is at most
+     * 1e-12 of its squared norm. CKA with such a representation is 0/0, undefined.
+     */
+    public static boolean constant(double[][] x) {
+        return constant(x, centred(x));
+    }
+
+    private static boolean constant(double[][] x, double[][] centred) {
+        return frobenius2(centred) <= 1e-12 * frobenius2(x);
     }
 
     /** Each column minus its mean. */

@@ -8,12 +8,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vivarium.lens.Oracle;
 import dev.vivarium.lens.fourier.EmbeddingFourier;
 import dev.vivarium.lens.fourier.FourierBasis;
+import dev.vivarium.lens.fourier.KeyFrequencies;
+import dev.vivarium.lens.fourier.NeuronFrequencies;
+import dev.vivarium.numeric.event.Memorisation;
+import dev.vivarium.store.run.MetricLog;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** Nanda et al.'s observations on the frozen analyses of a real run of recipes/grokking.yaml. */
@@ -36,7 +42,7 @@ class GrokkingRunTest {
     }
 
     @Test
-    void atMostSixKeyFrequenciesCarryNinetyPercentOfTheEmbeddingsFourierNorm() throws Exception {
+    void theNeuronClustersGiveAtMostSixKeyFrequenciesAboveTheEmbeddingsEnergyGap() throws Exception {
         JsonNode f;
         try (InputStream in = getClass().getResourceAsStream("/grokking/fourier_step_00015000.json")) {
             f = new ObjectMapper().readTree(in);
@@ -45,24 +51,30 @@ class GrokkingRunTest {
                 FourierBasis.of(113),
                 Oracle.vector(f.get("embedding_basis_norms")),
                 Oracle.vector(f.get("embedding_energy_by_frequency")));
-        List<Integer> keys = e.keyFrequencies(0.9);
-        assertTrue(keys.size() <= 6, "key frequencies " + keys);
-        assertTrue(e.fractionCarried(keys) >= 0.9);
-        assertEquals(List.of(24, 20, 43, 33), keys);
-        // the MLP neurons agree: most are explained by a key frequency
-        JsonNode byFreq = f.get("neurons_by_best_frequency");
-        int onKeys = keys.stream().mapToInt(k -> byFreq.get(k).asInt()).sum();
-        assertTrue(onKeys > 0.8 * 512, onKeys + " of 512 neurons have a key frequency as their best");
+        JsonNode best = f.get("neuron_best_frequency");
+        JsonNode share = f.get("neuron_variance_explained");
+        NeuronFrequencies.Neuron[] neurons = new NeuronFrequencies.Neuron[best.size()];
+        for (int j = 0; j < neurons.length; j++) {
+            neurons[j] = new NeuronFrequencies.Neuron(
+                    best.get(j).asInt(), share.get(j).asDouble());
+        }
+        KeyFrequencies.Result got = KeyFrequencies.DEFAULT.of(neurons, e);
+        List<Integer> keys = got.keys();
+        assertTrue(keys.size() >= 3 && keys.size() <= 6, "key frequencies " + keys);
+        assertTrue(got.energyGapAgrees(), "above the embedding's energy gap: " + got.aboveEnergyGap());
+        assertTrue(e.fractionCarried(keys) >= 0.9, "the keys carry " + e.fractionCarried(keys));
+        int inClusters = keys.stream().mapToInt(k -> got.clusterSize()[k]).sum();
+        assertTrue(inClusters > 0.8 * 512, inClusters + " of 512 neurons are in a key frequency's cluster");
     }
 
     @Test
     void restrictedLossFallsWellBeforeTestLossAndExcludedLossRisesWhileTrainLossStaysLow() throws Exception {
         List<ProgressRow> rows = table();
-        Phases p = Phases.readOff(rows);
+        Phases p = Phases.readOff(rows, memorisation());
         long circuit = p.circuitFormationStarts().orElseThrow();
         long cleanup = p.cleanupStarts().orElseThrow();
         long restrictedFalls = p.restrictedFalls().orElseThrow();
-        assertEquals(139, p.memorised().orElseThrow());
+        assertEquals(200, p.memorised().orElseThrow(), "train accuracy >= 0.99 from logged step 200 on");
         assertEquals(778, circuit);
         assertEquals(3417, restrictedFalls);
         assertEquals(5595, cleanup);
@@ -88,6 +100,22 @@ class GrokkingRunTest {
                 assertEquals(1.0, r.trainAccuracy(), 0.0);
             }
         }
+    }
+
+    /** The memorisation step (numeric's definition) of the run's metric log. */
+    static OptionalLong memorisation() throws Exception {
+        List<Long> steps = new ArrayList<>();
+        List<Double> acc = new ArrayList<>();
+        for (var row : new MetricLog(Path.of(GrokkingRunTest.class
+                        .getResource("/grokking/metrics.jsonl")
+                        .toURI()))
+                .read()) {
+            steps.add(row.get("step").longValue());
+            acc.add(row.get("train_acc"));
+        }
+        return Memorisation.DEFAULT.step(
+                steps.stream().mapToLong(Long::longValue).toArray(),
+                acc.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static ProgressRow row(List<ProgressRow> rows, long step) {

@@ -78,13 +78,36 @@ class RunAnalysesTest {
         }
         // after training, the command line re-analyses a checkpoint on demand
         List<Path> again = RunAnalyses.run(run.root(), List.of("cka"), Optional.of(steps.get(0)), false, System.out);
-        assertEquals(List.of(run.analysesDir().resolve(LensRun.perStep("cka", steps.get(0)))), again);
+        Path ckaJson = run.analysesDir().resolve(LensRun.perStep("cka", steps.get(0)));
+        assertEquals(List.of(ckaJson, ckaJson.resolveSibling(String.format("step_%08d.png", steps.get(0)))), again);
+        for (String a : List.of("fourier", "spectra", "attention", "logit-lens", "attribution", "cka")) {
+            Path png = run.analysesDir().resolve(LensRun.perStep(a, last(steps)).replace(".json", ".png"));
+            assertTrue(javax.imageio.ImageIO.read(png.toFile()).getWidth() > 300, "a picture beside " + png);
+        }
         ObjectMapper json = new ObjectMapper();
         long last = steps.get(steps.size() - 1);
         JsonNode fourier = json.readTree(
                 run.analysesDir().resolve(LensRun.perStep("fourier", last)).toFile());
         assertFalse(fourier.get("key_frequencies").isEmpty());
-        assertTrue(fourier.get("key_fraction_of_embedding_energy").asDouble() >= 0.9);
+        // the keys are what the stated rule gives on the neurons the same file lists
+        int[] cluster = new int[23 / 2 + 1];
+        for (int j = 0; j < fourier.get("neuron_best_frequency").size(); j++) {
+            if (fourier.get("neuron_variance_explained").get(j).asDouble() >= 0.5) {
+                cluster[fourier.get("neuron_best_frequency").get(j).asInt()]++;
+            }
+        }
+        java.util.Set<Integer> want = new java.util.TreeSet<>();
+        for (int k = 1; k < cluster.length; k++) {
+            if (cluster[k] >= Math.ceil(0.02 * 64)) {
+                want.add(k);
+            }
+        }
+        java.util.Set<Integer> got = new java.util.TreeSet<>();
+        fourier.get("key_frequencies").forEach(k -> got.add(k.asInt()));
+        assertEquals(want, got);
+        assertEquals("all p^2 inputs", fourier.get("restricted_loss_subset").asText());
+        assertEquals("train", fourier.get("excluded_loss_subset").asText());
+        assertEquals(last, fourier.get("key_frequencies_from_step").asLong());
         JsonNode sharp = json.readTree(
                 run.analysesDir().resolve(LensRun.perStep("sharpness", last)).toFile());
         assertTrue(sharp.get("top_hessian_eigenvalue").asDouble() > 0);
@@ -119,7 +142,36 @@ class RunAnalysesTest {
     }
 
     @Test
-    void errorsNameWhatIsAllowed() {
+    void nonFiniteWeightsAreRefusedNamingTheTensor(@TempDir Path copy) throws Exception {
+        // a copy of the run whose last checkpoint has one NaN in the embedding
+        Path dir = copy.resolve("poisoned");
+        Files.createDirectories(dir.resolve("checkpoints"));
+        Files.copy(run.configFile(), dir.resolve(run.configFile().getFileName()));
+        long step = last(run.checkpointSteps());
+        Path file = run.checkpointFile(step);
+        var st = dev.vivarium.store.safetensors.Safetensors.read(file);
+        var tensors = new java.util.LinkedHashMap<>(st.tensors());
+        float[] wE = tensors.get("embed.W_E").toFloats();
+        wE[3] = Float.NaN;
+        tensors.put(
+                "embed.W_E",
+                dev.vivarium.store.safetensors.Tensor.ofFloats(
+                        tensors.get("embed.W_E").shape(), wE));
+        Path poisoned = dir.resolve("checkpoints").resolve(file.getFileName());
+        dev.vivarium.store.safetensors.Safetensors.write(poisoned, tensors, st.metadata());
+        java.io.IOException e = assertThrows(
+                java.io.IOException.class,
+                () -> RunAnalyses.run(dir, List.of("fourier"), Optional.empty(), false, System.out));
+        assertEquals(
+                poisoned + ": tensor embed.W_E holds NaN at flat index 3; a checkpoint must be finite", e.getMessage());
+    }
+
+    static long last(List<Long> steps) {
+        return steps.get(steps.size() - 1);
+    }
+
+    @Test
+    void errorsNameWhatIsAllowed() throws Exception {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> RunAnalyses.run(run.root(), List.of("fourrier"), Optional.empty(), false, System.out));
@@ -127,9 +179,16 @@ class RunAnalysesTest {
         e = assertThrows(
                 IllegalArgumentException.class, () -> RunAnalyses.validate(Optional.of(List.of("spectra", "ckaa"))));
         assertTrue(e.getMessage().startsWith("lens: unknown analysis 'ckaa'; allowed: "), e.getMessage());
-        e = assertThrows(
-                IllegalArgumentException.class,
-                () -> RunAnalyses.run(run.root(), List.of("spectra"), Optional.of(7L), false, System.out));
-        assertTrue(e.getMessage().contains("no checkpoint at step 7"), e.getMessage());
+        List<Long> steps = run.checkpointSteps();
+        for (long bad : new long[] {7, -1}) {
+            e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> RunAnalyses.run(run.root(), List.of("spectra"), Optional.of(bad), false, System.out));
+            assertEquals(
+                    "--checkpoint " + bad
+                            + ": run lens-test has no checkpoint at that step; its checkpoints are at steps " + steps,
+                    e.getMessage());
+        }
+        assertFalse(Files.exists(run.analysesDir().resolve("spectra/step_-0000001.json")));
     }
 }

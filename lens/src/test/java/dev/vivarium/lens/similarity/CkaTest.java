@@ -94,4 +94,23 @@ class CkaTest {
         }
         return q;
     }
+
+    @Test
+    void aRepresentationThatIsTheSameForEveryExampleIsUndefinedAndSaysSo() {
+        double[][] same = new double[10][3];
+        double[][] varied = new double[10][3];
+        Random r = new Random(3);
+        for (int i = 0; i < 10; i++) {
+            same[i] = new double[] {0.25f, -1.5f, 2f};
+            for (int j = 0; j < 3; j++) {
+                varied[i][j] = r.nextGaussian();
+            }
+        }
+        assertTrue(Cka.constant(same));
+        assertTrue(!Cka.constant(varied));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Cka.linear(same, varied));
+        assertEquals(
+                "CKA is undefined: X is the same for every example (its centred activations are 0)", e.getMessage());
+    }
 }
