@@ -191,6 +191,23 @@ class SafetensorsHostileTest {
     }
 
     /** Reads from memory; the message must name the source and contain {@code fragment}. */
+    /** A header of more empty tensors than any model has is refused while parsing, quickly. */
+    @Test
+    void aHeaderOfTooManyTensorsIsRefused() throws IOException {
+        StringBuilder h = new StringBuilder("{");
+        for (int i = 0; i <= Safetensors.MAX_TENSORS; i++) {
+            h.append(i == 0 ? "" : ",")
+                    .append("\"t")
+                    .append(i)
+                    .append("\":{\"dtype\":\"F32\",\"shape\":[0],")
+                    .append("\"data_offsets\":[0,0]}");
+        }
+        byte[] f = HandBuilt.file(h.append('}').toString(), new byte[0]);
+        long t0 = System.nanoTime();
+        assertFileFails(f, "more than 65536 tensors in the header; no model of this project has that many");
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5, "refused in seconds, not 23");
+    }
+
     private static SafetensorsException assertFails(byte[] file, String fragment) {
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(file, NAME));
         assertTrue(e.getMessage().startsWith(NAME + ": "), e.getMessage());
