@@ -37,7 +37,8 @@ public record Footprint(double parameters, double examples, double bytes, String
         double seq = task.seqLen();
         ModelConfig model = recipe.model();
         double params = parameters(model);
-        double batch = Math.min(recipe.train().batchSize().map(b -> (double) b).orElse(examples), examples);
+        double train = trainExamples(task, examples);
+        double batch = Math.min(recipe.train().batchSize().map(b -> (double) b).orElse(train), train);
         double chunk = Math.min(recipe.train().evalBatch(), examples);
         double perExample = activationFloats(model, seq);
         double paramBytes = params * 4 * 4; // weights, gradients, two optimizer slots
@@ -105,6 +106,17 @@ public record Footprint(double parameters, double examples, double bytes, String
         }
         Addition a = (Addition) task;
         return Math.min(a.samples(), Math.pow(100, a.digits()));
+    }
+
+    /** The training set's size: a full batch is this many examples. */
+    static double trainExamples(TaskConfig task, double examples) {
+        if (task instanceof ModularArithmetic m) {
+            return Math.floor(m.trainFraction() * examples);
+        }
+        if (task instanceof Addition a) {
+            return Math.floor(a.trainFraction() * examples);
+        }
+        return ((SparseParity) task).samples();
     }
 
     static double parameters(ModelConfig model) {
