@@ -134,23 +134,12 @@ public final class RunDir {
 
     /** Steps that have a weights file, ascending; temporary and optimizer files are not checkpoints. */
     public List<Long> checkpointSteps() throws IOException {
-        if (!Files.isDirectory(checkpointsDir())) {
-            return List.of();
-        }
         List<Long> steps = new ArrayList<>();
-        try (Stream<Path> files = Files.list(checkpointsDir())) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Matcher m = CHECKPOINT.matcher(f.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(f)) {
-                    try {
-                        steps.add(Long.parseLong(m.group(1)));
-                    } catch (NumberFormatException beyondLong) {
-                        // not a name this class writes
-                    }
-                }
+        for (long step : checkpointEntrySteps()) {
+            if (Files.isRegularFile(checkpointFile(step))) {
+                steps.add(step);
             }
         }
-        steps.sort(null);
         return steps;
     }
 
