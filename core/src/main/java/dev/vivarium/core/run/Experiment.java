@@ -170,7 +170,12 @@ public final class Experiment {
                                                 + "; continue with: vivarium resume " + run.root())));
             }
         } catch (Divergence e) {
-            markFailed(run, e);
+            try { // the last step whose weights are finite: the diverging step's update was not applied
+                run.updateStatus(s -> s.withHeartbeat(Instant.now(), e.step() - 1)
+                        .withState(RunState.FAILED, Optional.of(e.getMessage())));
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new IllegalStateException(e.getMessage(), e);
         } catch (RuntimeException | Error | IOException e) {
             markFailed(run, e);

@@ -193,6 +193,8 @@ class ResumeChecksTest {
         RunDir run = RunDir.open(runs.resolve("nan"));
         assertEquals(RunState.FAILED, run.readStatus().state());
         assertEquals(e.getMessage(), run.readStatus().message().orElseThrow());
+        long diverged = Long.parseLong(e.getMessage().replaceAll("^training diverged at step (\\d+):.*", "$1"));
+        assertEquals(diverged - 1, run.readStatus().step(), "the status keeps the last step with finite weights");
     }
 
     private static void rewrite(Path file, String tensor, float value) throws IOException {
