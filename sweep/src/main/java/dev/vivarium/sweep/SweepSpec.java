@@ -53,11 +53,11 @@ public record SweepSpec(
         }
         Map<String, String> owner = new LinkedHashMap<>();
         set.keySet().forEach(k -> claim(source, owner, k, "set"));
-        grid.keySet().forEach(k -> claim(source, owner, k, "grid"));
-        zip.keySet().forEach(k -> claim(source, owner, k, "zip"));
-        random.ifPresent(r -> r.axes().keySet().forEach(k -> claim(source, owner, k, "random")));
+        grid.keySet().forEach(k -> claim(source, owner, k, "sweep.grid"));
+        zip.keySet().forEach(k -> claim(source, owner, k, "sweep.zip"));
+        random.ifPresent(r -> r.axes().keySet().forEach(k -> claim(source, owner, k, "sweep.random")));
         if (!seeds.isEmpty()) {
-            claim(source, owner, "seed", "seeds");
+            claim(source, owner, "seed", "sweep.seeds");
         }
     }
 
