@@ -2,6 +2,7 @@ package dev.vivarium.app;
 
 import dev.vivarium.core.recipe.RecipeException;
 import dev.vivarium.store.io.Problems;
+import dev.vivarium.sweep.SweepException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
@@ -55,7 +56,8 @@ public record Failure(String line, int exitCode) {
                             + " VIVARIUM_JAVA_OPTS=-Xss16m",
                     FAILED);
         }
-        boolean usage = e instanceof IllegalArgumentException || e instanceof RecipeException;
+        boolean usage =
+                e instanceof IllegalArgumentException || e instanceof RecipeException || e instanceof SweepException;
         return new Failure(clean(describe(e, command)), usage ? USAGE : FAILED);
     }
 
@@ -83,7 +85,8 @@ public record Failure(String line, int exitCode) {
         }
         if (e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException
-                || e instanceof RecipeException) {
+                || e instanceof RecipeException
+                || e instanceof SweepException) {
             if (e.getMessage() != null && !e.getMessage().isBlank()) {
                 return e.getMessage();
             }
