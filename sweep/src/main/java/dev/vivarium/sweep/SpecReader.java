@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,8 +50,11 @@ public final class SpecReader {
     /** Reads the spec at {@code file}; the recipe path in it is resolved against the spec's directory. */
     public static SweepSpec read(Path file) {
         String source = file.toString();
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new SweepException(source + ": no such sweep spec file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new SweepException(source + ": not a regular file; a sweep spec is a YAML file");
         }
         String text;
         try {
@@ -58,6 +62,8 @@ public final class SpecReader {
                 throw new SweepException(source + ": over " + MAX_SPEC_BYTES + " bytes; a sweep spec is a few hundred");
             }
             text = Files.readString(file);
+        } catch (MalformedInputException e) {
+            throw new SweepException(source + ": not UTF-8 text; a sweep spec is a YAML file", e);
         } catch (IOException e) {
             throw new SweepException(source + ": cannot read: " + e.getMessage(), e);
         }
@@ -70,6 +76,10 @@ public final class SpecReader {
         JsonNode root;
         try (JsonParser p = YAML.createParser(text)) {
             root = YAML.readTree(p);
+            if (p.nextToken() != null) {
+                throw new SweepException(source + ": a second YAML document starts at line "
+                        + p.currentTokenLocation().getLineNr() + "; a sweep spec is one document");
+            }
         } catch (JsonProcessingException e) {
             String where =
                     e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";

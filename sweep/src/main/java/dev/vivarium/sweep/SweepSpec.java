@@ -59,6 +59,38 @@ public record SweepSpec(
         if (!seeds.isEmpty()) {
             claim(source, owner, "seed", "sweep.seeds");
         }
+        long size = size(grid, zip, random, seeds);
+        if (size > MAX_POINTS) {
+            throw new SweepException(source + ": " + (size == Long.MAX_VALUE ? "more than 2^63" : size)
+                    + " points; a sweep has at most " + MAX_POINTS + " (split it, or shorten an axis)");
+        }
+    }
+
+    /** Beyond this many points a spec is a mistake (each point is resolved and checked before anything trains). */
+    public static final int MAX_POINTS = 100_000;
+
+    /** How many points {@link #expand} gives. */
+    public int size() {
+        return (int) size(grid, zip, random, seeds);
+    }
+
+    private static long size(
+            Map<String, List<String>> grid,
+            Map<String, List<String>> zip,
+            Optional<RandomAxes> random,
+            List<Long> seeds) {
+        try {
+            long n = 1;
+            for (List<String> values : grid.values()) {
+                n = Math.multiplyExact(n, values.size());
+            }
+            n = Math.multiplyExact(
+                    n, zip.isEmpty() ? 1 : zip.values().iterator().next().size());
+            n = Math.multiplyExact(n, random.map(RandomAxes::n).orElse(1));
+            return Math.multiplyExact(n, Math.max(1, seeds.size()));
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Which part of the spec ({@code set}, {@code grid}, {@code zip}, {@code random}, {@code seeds}) varies {@code key}. */
@@ -143,6 +175,10 @@ public record SweepSpec(
     }
 
     private static void claim(String source, Map<String, String> owner, String key, String part) {
+        if (key.isBlank() || !key.matches("[A-Za-z0-9_.\\-]+") || key.startsWith(".") || key.endsWith(".")) {
+            throw new SweepException(source + ": " + part + ": '" + key
+                    + "' is not a recipe key; a key is a dotted path such as train.lr");
+        }
         String before = owner.putIfAbsent(key, part);
         if (before != null) {
             throw new SweepException(source + ": " + key + " is set in both " + before + " and " + part

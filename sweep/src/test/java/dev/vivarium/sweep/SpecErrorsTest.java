@@ -144,4 +144,39 @@ class SpecErrorsTest {
                         .getMessage()
                         .replace(dir.toString() + "/", ""));
     }
+
+    @Test
+    void aSweepPastTheLimitIsRefusedBeforeExpanding() {
+        String fifty = java.util.stream.IntStream.range(0, 50)
+                .mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        refused(
+                "sweep: {grid: {train.steps: " + fifty + ", train.warmupSteps: " + fifty + "}, seeds: 50}\n",
+                "spec.yaml: 125000 points; a sweep has at most 100000 (split it, or shorten an axis)");
+        refused(
+                "sweep: {random: {n: 2000000000, seed: 1, axes: {train.lr: {uniform: [0, 1]}}}, seeds: 1000000}\n",
+                "spec.yaml: 2000000000000000 points; a sweep has at most 100000 (split it, or shorten an axis)");
+    }
+
+    @Test
+    void keysAndFilesThatAreNotWhatASpecNeeds() throws Exception {
+        refused(
+                "sweep: {grid: {train.lr=: [0.1]}}\n",
+                "spec.yaml: sweep.grid: 'train.lr=' is not a recipe key; a key is a dotted path such as train.lr");
+        refused(
+                "sweep: {seeds: 2}\n---\nsweep: {seeds: 3}\n",
+                "spec.yaml: a second YAML document starts at line 4; a sweep spec is one document");
+        Path folder = Files.createDirectory(dir.resolve("folder.yaml"));
+        assertEquals(
+                "folder.yaml: not a regular file; a sweep spec is a YAML file",
+                assertThrows(SweepException.class, () -> Sweep.points(folder))
+                        .getMessage()
+                        .replace(dir.toString() + "/", ""));
+        Path latin1 = Files.write(dir.resolve("latin1.yaml"), new byte[] {'r', ':', ' ', (byte) 0xe9, '\n'});
+        assertEquals(
+                "latin1.yaml: not UTF-8 text; a sweep spec is a YAML file",
+                assertThrows(SweepException.class, () -> Sweep.points(latin1))
+                        .getMessage()
+                        .replace(dir.toString() + "/", ""));
+    }
 }

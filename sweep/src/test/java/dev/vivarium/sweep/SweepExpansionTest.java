@@ -24,8 +24,10 @@ class SweepExpansionTest {
                   zip: {model.dModel: [16, 32], model.dMlp: [32, 64]}
                   seeds: [4, 7]
                 """);
-        List<List<String>> expanded = SpecReader.read(file).expand();
+        SweepSpec spec = SpecReader.read(file);
+        List<List<String>> expanded = spec.expand();
         assertEquals(2 * 2 * 2 * 2, expanded.size());
+        assertEquals(16, spec.size());
         assertEquals(
                 List.of(
                         "train.steps=20",
