@@ -9,6 +9,14 @@ public sealed interface Distribution {
     /** One draw, formatted as the value of a {@code key=value} override. */
     String draw(SplittableRandom random);
 
+    /**
+     * A number as plain decimals ({@code 0.00012}, never {@code 1.2E-4} or {@code 5.0E7}): YAML 1.1 reads an
+     * exponent without a sign as a string, and the plain form reads back as the same double.
+     */
+    static String plain(double x) {
+        return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+    }
+
     /** Log-uniform on [lo, hi): log(x) is uniform; needs 0 &lt; lo &lt; hi. */
     record LogUniform(double lo, double hi) implements Distribution {
         public LogUniform {
@@ -22,7 +30,7 @@ public sealed interface Distribution {
         public String draw(SplittableRandom random) {
             double logLo = Math.log(lo);
             double logHi = Math.log(hi);
-            return Double.toString(Math.exp(logLo + random.nextDouble() * (logHi - logLo)));
+            return plain(Math.exp(logLo + random.nextDouble() * (logHi - logLo)));
         }
     }
 
@@ -37,7 +45,7 @@ public sealed interface Distribution {
 
         @Override
         public String draw(SplittableRandom random) {
-            return Double.toString(lo + random.nextDouble() * (hi - lo));
+            return plain(lo + random.nextDouble() * (hi - lo));
         }
     }
 

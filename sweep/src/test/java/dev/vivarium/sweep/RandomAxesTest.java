@@ -63,4 +63,20 @@ class RandomAxesTest {
         // a fair choice between two: standard error 0.011
         assertEquals(0.5, relu / (double) n, 0.04);
     }
+
+    @Test
+    void drawsAreWrittenAsPlainDecimalsThatReadBackExactly() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        Distribution big = new Distribution.Uniform(1e7, 1e9);
+        Distribution small = new Distribution.LogUniform(1e-9, 1e-6);
+        for (int i = 0; i < 100; i++) {
+            for (Distribution d : List.of(big, small)) {
+                String text = d.draw(random);
+                assertTrue(text.matches("[0-9]+\\.?[0-9]*"), text);
+                assertEquals(text, Distribution.plain(Double.parseDouble(text)));
+            }
+        }
+        assertEquals("0.0001", Distribution.plain(1e-4));
+        assertEquals("50000000", Distribution.plain(5e7));
+    }
 }
