@@ -44,6 +44,11 @@ public final class Sweep {
             Recipe recipe = resolve(spec, text, i, overrides);
             Point point = new Point(i, PointId.of(recipe), overrides, recipe);
             Point twin = byId.putIfAbsent(point.id(), point);
+            if (twin != null && !RecipeLoader.toYaml(twin.recipe()).equals(RecipeLoader.toYaml(recipe))) {
+                throw new SweepException(spec.source() + ": points " + twin.index() + " and " + i
+                        + " have different configs but share the id " + point.id()
+                        + " (a 48-bit hash collision); split the sweep");
+            }
             if (twin != null) {
                 throw new SweepException(spec.source() + ": points " + twin.index() + " (" + twin.describe() + ") and "
                         + i + " (" + point.describe() + ") resolve to the same config (id " + point.id()
