@@ -39,12 +39,23 @@ class SweepCommandTest {
     }
 
     @Test
-    void withoutDryRunNothingTrainsAndTheLineSaysSo() {
-        String[] r = Cli.run("sweep", "../recipes/sweeps/grokking-phase.yaml");
-        assertEquals("2", r[0]);
-        assertTrue(
-                r[2].startsWith("error: ../recipes/sweeps/grokking-phase.yaml: training a sweep is not available"
-                        + " yet; use --dry-run"),
+    void withoutDryRunItTrainsThePointsAndSaysWhichDidNotComplete(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path tiny = Path.of("../sweep/src/test/resources/local/tiny.yaml")
+                .toAbsolutePath()
+                .normalize();
+        Path spec = Files.writeString(
+                dir.resolve("lrs.yaml"), "recipe: " + tiny + "\nsweep: {grid: {train.lr: [0.001, 1.0e+30]}}\n");
+        Path sweeps = dir.resolve("sweeps");
+        String[] r = Cli.run("sweep", spec.toString(), "--sweeps", sweeps.toString());
+        assertEquals("1", r[0], r[2]);
+        assertTrue(r[1].contains("{COMPLETED=1, FAILED=1} of 2 points"), r[1]);
+        assertEquals(
+                "error: 1 of 2 points did not complete; their reasons are in " + sweeps.resolve("lrs/points.tsv")
+                        + " and above\n",
                 r[2]);
+        String[] again = Cli.run("sweep", spec.toString(), "--sweeps", sweeps.toString());
+        assertEquals("1", again[0]);
+        assertEquals(3, Files.readAllLines(sweeps.resolve("lrs/points.tsv")).size(), "a header and two points");
     }
 }
