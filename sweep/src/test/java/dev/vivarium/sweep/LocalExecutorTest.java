@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +76,22 @@ class LocalExecutorTest {
         assertEquals(RunState.COMPLETED, second.get(3).state());
         assertEquals(first.get(0).point().id(), second.get(0).point().id());
         assertArrayEquals(before, Files.readAllBytes(second.get(0).run().resolve("metrics.jsonl")));
+
+        // the report reads the runs: states, and one metric per point with the axis as a column
+        List<SweepReport.Row> rows = SweepReport.rows(sweepDir);
+        assertEquals(List.of("train.lr"), SweepReport.axes(rows));
+        assertEquals(
+                List.of("COMPLETED", "COMPLETED", "FAILED", "COMPLETED"),
+                rows.stream().map(SweepReport.Row::state).toList());
+        String csv = SweepReport.csv(rows, "train_loss", SweepReport.Reduce.MIN);
+        List<String> lines = csv.lines().toList();
+        assertEquals("id,state,train.lr,train_loss_min", lines.get(0));
+        var log = new dev.vivarium.store.run.MetricLog(first.get(0).run().resolve("metrics.jsonl")).read();
+        double min = log.stream().mapToDouble(r -> r.get("train_loss")).min().orElseThrow();
+        assertEquals(
+                first.get(0).point().id() + ",COMPLETED,0.001," + min, lines.get(1), "the minimum of the logged rows");
+        double last = log.get(log.size() - 1).get("test_acc");
+        assertEquals(OptionalDouble.of(last), SweepReport.metric(rows.get(0), "test_acc", SweepReport.Reduce.FINAL));
     }
 
     @Test

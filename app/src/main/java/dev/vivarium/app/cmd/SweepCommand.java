@@ -6,6 +6,7 @@ import dev.vivarium.store.run.RunState;
 import dev.vivarium.sweep.LocalExecutor;
 import dev.vivarium.sweep.Point;
 import dev.vivarium.sweep.Sweep;
+import dev.vivarium.sweep.SweepReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "sweep",
         mixinStandardHelpOptions = true,
+        subcommands = {SweepCommand.Status.class, SweepCommand.Table.class},
         description = "Train a sweep's points that have not completed (each an ordinary run under"
                 + " SWEEPS/<spec name>/runs/<point id>); again, it skips completed points and resumes killed ones."
                 + " With --dry-run, print one line per point: id, overrides.")
@@ -34,6 +36,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Parameters(
             index = "0",
+            arity = "0..1",
             paramLabel = "SPEC",
             description = "Sweep spec YAML file naming a recipe and its axes, e.g. recipes/sweeps/grokking-phase.yaml.")
     Path file;
@@ -52,6 +55,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (file == null) {
+            throw new IllegalArgumentException("give a sweep SPEC file (or: vivarium sweep status|table SWEEP_DIR)");
+        }
         if (!dryRun) {
             return train(out);
         }
@@ -83,5 +89,89 @@ public final class SweepCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** {@code vivarium sweep status DIR}: every point's state, step and overrides, and the counts by state. */
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "Show a sweep folder's points: state (a dead RUNNING run is KILLED), step, overrides;"
+                    + " and how many points are in each state.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(
+                index = "0",
+                paramLabel = "SWEEP_DIR",
+                description = "The sweep's folder, e.g. sweeps/grokking-phase.")
+        Path dir;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            List<SweepReport.Row> rows = SweepReport.rows(dir);
+            Map<String, Long> counts = new java.util.TreeMap<>();
+            for (SweepReport.Row r : rows) {
+                counts.merge(r.state(), 1L, Long::sum);
+                out.printf(
+                        java.util.Locale.ROOT,
+                        "%s  %-11s  step %-7s  %s%n",
+                        r.id(),
+                        r.state(),
+                        r.step() < 0 ? "-" : Long.toString(r.step()),
+                        r.overrides().isEmpty()
+                                ? "(the recipe as written)"
+                                : r.overrides().entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .collect(java.util.stream.Collectors.joining(" ")));
+            }
+            out.println(rows.size() + " points: " + counts);
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code vivarium sweep table DIR --metric M --reduce final|min|max}: one CSV row per point. */
+    @Command(
+            name = "table",
+            mixinStandardHelpOptions = true,
+            description = "Print a CSV with one row per point: id, state, one column per sweep axis, and the metric"
+                    + " reduced over the point's logged rows.")
+    static final class Table implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(
+                index = "0",
+                paramLabel = "SWEEP_DIR",
+                description = "The sweep's folder, e.g. sweeps/grokking-phase.")
+        Path dir;
+
+        @Option(
+                names = "--metric",
+                required = true,
+                description = "Metric column of the runs' metric logs, e.g. test_acc.")
+        String metric;
+
+        @Option(
+                names = "--reduce",
+                defaultValue = "final",
+                description = "final, min or max over the logged rows. Default: ${DEFAULT-VALUE}.")
+        String reduce;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            SweepReport.Reduce r;
+            try {
+                r = SweepReport.Reduce.valueOf(reduce.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--reduce " + reduce + ": must be final, min or max");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(SweepReport.csv(SweepReport.rows(dir), metric, r));
+            out.flush();
+            return 0;
+        }
     }
 }

@@ -57,5 +57,14 @@ class SweepCommandTest {
         String[] again = Cli.run("sweep", spec.toString(), "--sweeps", sweeps.toString());
         assertEquals("1", again[0]);
         assertEquals(3, Files.readAllLines(sweeps.resolve("lrs/points.tsv")).size(), "a header and two points");
+        String[] status = Cli.run("sweep", "status", sweeps.resolve("lrs").toString());
+        assertEquals("0", status[0], status[2]);
+        assertTrue(status[1].contains("COMPLETED    step 30       train.lr=0.001"), status[1]);
+        assertTrue(status[1].endsWith("2 points: {COMPLETED=1, FAILED=1}\n"), status[1]);
+        String[] table = Cli.run("sweep", "table", sweeps.resolve("lrs").toString(), "--metric", "test_acc");
+        assertEquals("0", table[0], table[2]);
+        assertTrue(table[1].startsWith("id,state,train.lr,test_acc_final\n"), table[1]);
+        String[] bad = Cli.run("sweep", "table", sweeps.resolve("lrs").toString(), "--metric", "x", "--reduce", "mean");
+        assertEquals("error: --reduce mean: must be final, min or max\n", bad[2]);
     }
 }

@@ -1,0 +1,133 @@
+package dev.vivarium.sweep;
+
+import dev.vivarium.store.run.MetricLog;
+import dev.vivarium.store.run.RunDir;
+import dev.vivarium.store.run.RunStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * What a sweep folder says about its points, read from the index for the points' overrides and from each
+ * point's run directory (the truth) for its state and metrics: a status table and a CSV of one metric per point
+ * with the axes as columns.
+ */
+public final class SweepReport {
+    private SweepReport() {}
+
+    /**
+     * One point as its run directory describes it.
+     *
+     * @param id the point id
+     * @param overrides the point's {@code key=value} overrides, in order
+     * @param state its run's state as a reader should believe it (a dead RUNNING run is KILLED), or NOT_STARTED
+     * @param step the last step reached, -1 if not started
+     * @param run the run directory
+     */
+    public record Row(String id, Map<String, String> overrides, String state, long step, Path run) {}
+
+    /** Every point of the sweep folder {@code dir}, in the index's order. */
+    public static List<Row> rows(Path dir) throws IOException {
+        Path index = dir.resolve(LocalExecutor.INDEX);
+        if (!Files.isRegularFile(index)) {
+            throw new IOException(index + ": not found; is " + dir + " a sweep folder (made by vivarium sweep SPEC)?");
+        }
+        List<Row> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(index);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split("\t", -1);
+            if (f.length != 4) {
+                throw new IOException(
+                        index + " line " + (i + 1) + ": expected 4 tab-separated fields, found " + f.length);
+            }
+            Map<String, String> overrides = new LinkedHashMap<>();
+            if (!f[3].startsWith("(")) {
+                for (String kv : f[3].split(" ")) {
+                    int eq = kv.indexOf('=');
+                    overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+            Path run = dir.resolve("runs").resolve(f[0]);
+            String state = "NOT_STARTED";
+            long step = -1;
+            if (Files.isRegularFile(run.resolve("status.json"))) {
+                try {
+                    RunStatus s = RunDir.open(run).effectiveStatus(Duration.ofSeconds(30));
+                    state = s.state().toString();
+                    step = s.step();
+                } catch (IOException e) {
+                    state = "BROKEN";
+                }
+            }
+            rows.add(new Row(f[0], overrides, state, step, run));
+        }
+        return rows;
+    }
+
+    /** The sweep's axes: every override key of any point, in first-seen order. */
+    public static List<String> axes(List<Row> rows) {
+        Set<String> keys = new LinkedHashSet<>();
+        rows.forEach(r -> keys.addAll(r.overrides().keySet()));
+        return List.copyOf(keys);
+    }
+
+    /** How a metric's series becomes one number per point. */
+    public enum Reduce {
+        FINAL,
+        MIN,
+        MAX
+    }
+
+    /** A point's metric, reduced over its logged rows; empty when the run has no such metric (yet). */
+    public static OptionalDouble metric(Row row, String metric, Reduce reduce) throws IOException {
+        if (!Files.isRegularFile(row.run().resolve("metrics.jsonl"))) {
+            return OptionalDouble.empty();
+        }
+        OptionalDouble out = OptionalDouble.empty();
+        for (Map<String, Double> r :
+                new MetricLog(row.run().resolve("metrics.jsonl")).readValid().rows()) {
+            Double v = r.get(metric);
+            if (v == null || v.isNaN()) {
+                continue;
+            }
+            out = switch (reduce) {
+                case FINAL -> OptionalDouble.of(v);
+                case MIN -> OptionalDouble.of(out.isPresent() ? Math.min(out.getAsDouble(), v) : v);
+                case MAX -> OptionalDouble.of(out.isPresent() ? Math.max(out.getAsDouble(), v) : v);
+            };
+        }
+        return out;
+    }
+
+    /** The CSV of {@code metric} per point: id, state, one column per axis, the metric (empty if absent). */
+    public static String csv(List<Row> rows, String metric, Reduce reduce) throws IOException {
+        List<String> axes = axes(rows);
+        StringBuilder b = new StringBuilder("id,state");
+        axes.forEach(a -> b.append(',').append(a));
+        b.append(',')
+                .append(metric)
+                .append('_')
+                .append(reduce.name().toLowerCase(Locale.ROOT))
+                .append('\n');
+        for (Row r : rows) {
+            b.append(r.id()).append(',').append(r.state());
+            for (String a : axes) {
+                b.append(',').append(r.overrides().getOrDefault(a, ""));
+            }
+            OptionalDouble v = metric(r, metric, reduce);
+            b.append(',')
+                    .append(v.isPresent() ? Double.toString(v.getAsDouble()) : "")
+                    .append('\n');
+        }
+        return b.toString();
+    }
+}
