@@ -3,13 +3,8 @@ package dev.vivarium.lens.progress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vivarium.lens.Oracle;
 import dev.vivarium.lens.fourier.EmbeddingFourier;
-import dev.vivarium.lens.fourier.FourierBasis;
 import dev.vivarium.lens.fourier.KeyFrequencies;
-import dev.vivarium.lens.fourier.NeuronFrequencies;
 import dev.vivarium.numeric.event.Memorisation;
 import dev.vivarium.store.run.MetricLog;
 import java.io.BufferedReader;
@@ -43,22 +38,9 @@ class GrokkingRunTest {
 
     @Test
     void theNeuronClustersGiveAtMostSixKeyFrequenciesAllAboveTheEmbeddingsEnergyGap() throws Exception {
-        JsonNode f;
-        try (InputStream in = getClass().getResourceAsStream("/grokking/fourier_step_00015000.json")) {
-            f = new ObjectMapper().readTree(in);
-        }
-        EmbeddingFourier e = new EmbeddingFourier(
-                FourierBasis.of(113),
-                Oracle.vector(f.get("embedding_basis_norms")),
-                Oracle.vector(f.get("embedding_energy_by_frequency")));
-        JsonNode best = f.get("neuron_best_frequency");
-        JsonNode share = f.get("neuron_variance_explained");
-        NeuronFrequencies.Neuron[] neurons = new NeuronFrequencies.Neuron[best.size()];
-        for (int j = 0; j < neurons.length; j++) {
-            neurons[j] = new NeuronFrequencies.Neuron(
-                    best.get(j).asInt(), share.get(j).asDouble());
-        }
-        KeyFrequencies.Result got = KeyFrequencies.DEFAULT.of(neurons, e);
+        FrozenFourier frozen = FrozenFourier.read("/grokking/fourier_step_00015000.json", 113);
+        EmbeddingFourier e = frozen.embedding();
+        KeyFrequencies.Result got = frozen.keys();
         List<Integer> keys = got.keys();
         assertTrue(keys.size() >= 3 && keys.size() <= 6, "key frequencies " + keys);
         // as in the paper (6 frequencies in the embedding, 5 used later), the embedding's spikes may hold one more
