@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 
@@ -57,20 +58,28 @@ public final class SweepReport {
                 }
             }
             Path run = dir.resolve("runs").resolve(f[0]);
-            String state = "NOT_STARTED";
-            long step = -1;
-            if (Files.isRegularFile(run.resolve("status.json"))) {
-                try {
-                    RunStatus s = RunDir.open(run).effectiveStatus(Duration.ofSeconds(30));
-                    state = s.state().toString();
-                    step = s.step();
-                } catch (IOException e) {
-                    state = "BROKEN";
-                }
-            }
-            rows.add(new Row(f[0], overrides, state, step, run));
+            Optional<RunStatus> s = status(run);
+            String state = s.map(x -> x.state().toString()).orElse(stateWithoutStatus(run));
+            rows.add(new Row(f[0], overrides, state, s.map(RunStatus::step).orElse(-1L), run));
         }
         return rows;
+    }
+
+    /** A point's run status as a reader should believe it (a dead RUNNING run is KILLED); empty if unreadable. */
+    static Optional<RunStatus> status(Path run) {
+        if (!Files.isRegularFile(run.resolve("status.json"))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RunDir.open(run).effectiveStatus(Duration.ofSeconds(30)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The state shown for a point whose status cannot be read: not started, or broken. */
+    static String stateWithoutStatus(Path run) {
+        return Files.isRegularFile(run.resolve("status.json")) ? "BROKEN" : "NOT_STARTED";
     }
 
     /** The sweep's axes: every override key of any point, in first-seen order. */
