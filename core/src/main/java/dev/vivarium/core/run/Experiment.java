@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -170,15 +171,10 @@ public final class Experiment {
                                                 + "; continue with: vivarium resume " + run.root())));
             }
         } catch (Divergence e) {
-            try { // the last step whose weights are finite: the diverging step's update was not applied
-                run.updateStatus(s -> s.withHeartbeat(Instant.now(), e.step() - 1)
-                        .withState(RunState.FAILED, Optional.of(e.getMessage())));
-            } catch (IOException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            markFailed(run, e, OptionalLong.of(e.step() - 1)); // the diverging step's update was not applied
             throw new IllegalStateException(e.getMessage(), e);
         } catch (RuntimeException | Error | IOException e) {
-            markFailed(run, e);
+            markFailed(run, e, OptionalLong.empty());
             throw e;
         } finally {
             run.metrics().close();
@@ -222,9 +218,12 @@ public final class Experiment {
         return point.map(ResumePoint::step);
     }
 
-    private static void markFailed(RunDir run, Throwable e) {
+    /** FAILED with the reason, and the last good step when it is known. */
+    private static void markFailed(RunDir run, Throwable e, OptionalLong lastGoodStep) {
         try {
-            run.updateStatus(s -> s.withState(RunState.FAILED, Optional.of(Problems.oneLine(e))));
+            run.updateStatus(
+                    s -> (lastGoodStep.isPresent() ? s.withHeartbeat(Instant.now(), lastGoodStep.getAsLong()) : s)
+                            .withState(RunState.FAILED, Optional.of(Problems.oneLine(e))));
         } catch (IOException | RuntimeException suppressed) {
             e.addSuppressed(suppressed); // the status cannot be written (a full disk): the error still goes up
         }
