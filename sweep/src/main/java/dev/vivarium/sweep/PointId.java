@@ -9,7 +9,10 @@ import java.util.HexFormat;
 
 /**
  * A point's id: the first 12 hex digits of the SHA-256 of its resolved recipe as YAML (the form a run
- * records). It depends on the config alone, so a point keeps its id when other values join its sweep.
+ * records), with the engine's threads set to 1. It depends on the experiment alone, so a point keeps its id
+ * when other values join its sweep, and when the executor gives it another number of threads (how many points
+ * share the cores is the executor's choice; the run records the threads it trained with, and resumes with
+ * them).
  */
 public final class PointId {
     /** Hex digits kept: 48 bits, so a collision among a million points has odds of about 2e-3. */
@@ -18,7 +21,9 @@ public final class PointId {
     private PointId() {}
 
     public static String of(Recipe recipe) {
-        return ofYaml(RecipeLoader.toYaml(recipe));
+        Recipe r = recipe;
+        Recipe one = new Recipe(r.name(), r.description(), r.seed(), 1, r.task(), r.model(), r.train(), r.lens());
+        return ofYaml(RecipeLoader.toYaml(one));
     }
 
     /** The id of a resolved config's YAML text: the first {@link #LENGTH} hex digits of its UTF-8 bytes' SHA-256. */

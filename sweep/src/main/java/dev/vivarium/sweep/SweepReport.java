@@ -38,7 +38,7 @@ public final class SweepReport {
 
     /** Every point of the sweep folder {@code dir}, in the index's order. */
     public static List<Row> rows(Path dir) throws IOException {
-        Path index = dir.resolve(LocalExecutor.INDEX);
+        Path index = dir.resolve(SweepFolder.INDEX);
         if (!Files.isRegularFile(index)) {
             throw new IOException(index + ": not found; is " + dir + " a sweep folder (made by vivarium sweep SPEC)?");
         }
@@ -51,11 +51,9 @@ public final class SweepReport {
                         index + " line " + (i + 1) + ": expected 4 tab-separated fields, found " + f.length);
             }
             Map<String, String> overrides = new LinkedHashMap<>();
-            if (!f[3].startsWith("(")) {
-                for (String kv : f[3].split(" ")) {
-                    int eq = kv.indexOf('=');
-                    overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
+            for (String kv : SweepFolder.overrides(f[3])) {
+                int eq = kv.indexOf('=');
+                overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
             Path run = dir.resolve("runs").resolve(f[0]);
             Optional<RunStatus> s = status(run);

@@ -44,7 +44,7 @@ class LocalExecutorTest {
     void pointsAreRunsAFailureStaysLocalAndASecondPassTrainsOnlyWhatIsNotDone() throws IOException {
         Path spec = spec("[0.001, 0.003, 1.0e+30]");
         Path sweeps = dir.resolve("sweeps");
-        List<LocalExecutor.Outcome> first = LocalExecutor.run(spec, sweeps, List::of, out);
+        List<PointRunner.Outcome> first = LocalExecutor.run(spec, sweeps, List::of, out);
         assertEquals(3, first.size());
         assertEquals(RunState.COMPLETED, first.get(0).state(), first.get(0).message());
         assertEquals(RunState.COMPLETED, first.get(1).state(), first.get(1).message());
@@ -52,12 +52,12 @@ class LocalExecutorTest {
         assertTrue(
                 first.get(2).message().startsWith("training diverged at step 2: the loss is"),
                 first.get(2).message());
-        for (LocalExecutor.Outcome o : first) {
+        for (PointRunner.Outcome o : first) {
             assertEquals(o.point().id(), o.run().getFileName().toString(), "a point's run is named by its id");
             assertEquals(o.state(), RunDir.open(o.run()).readStatus().state(), "an ordinary run directory");
         }
         Path sweepDir = sweeps.resolve("lr");
-        List<String> index = Files.readAllLines(sweepDir.resolve(LocalExecutor.INDEX));
+        List<String> index = Files.readAllLines(sweepDir.resolve(SweepFolder.INDEX));
         assertEquals("id\tstate\trun\toverrides", index.get(0));
         assertEquals(
                 first.get(0).point().id() + "\tCOMPLETED\truns/"
@@ -68,7 +68,7 @@ class LocalExecutorTest {
         // a grown axis: the old points keep their ids and their files; only the new point trains
         byte[] before = Files.readAllBytes(first.get(0).run().resolve("metrics.jsonl"));
         Path grown = spec("[0.001, 0.003, 1.0e+30, 0.01]");
-        List<LocalExecutor.Outcome> second = LocalExecutor.run(grown, sweeps, List::of, out);
+        List<PointRunner.Outcome> second = LocalExecutor.run(grown, sweeps, List::of, out);
         assertEquals(4, second.size());
         assertEquals("skipped: completed before", second.get(0).message());
         assertEquals("skipped: completed before", second.get(1).message());
@@ -98,12 +98,12 @@ class LocalExecutorTest {
     void aKilledPointIsResumedNotRestarted() throws IOException {
         Path spec = spec("[0.001]");
         Path sweeps = dir.resolve("sweeps");
-        LocalExecutor.Outcome done =
+        PointRunner.Outcome done =
                 LocalExecutor.run(spec, sweeps, List::of, out).get(0);
         RunDir run = RunDir.open(done.run());
         byte[] weights = Files.readAllBytes(run.checkpointFile(30));
         run.updateStatus(s -> s.withState(RunState.KILLED, Optional.of("test")));
-        LocalExecutor.Outcome again =
+        PointRunner.Outcome again =
                 LocalExecutor.run(spec, sweeps, List::of, out).get(0);
         assertEquals(RunState.COMPLETED, again.state());
         assertTrue(

@@ -62,8 +62,8 @@ class SweepKillTest {
         assertTrue(RunDir.open(second).lastCheckpointStep().orElseThrow() < 600, "killed part-way");
 
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        List<LocalExecutor.Outcome> resumed = LocalExecutor.run(spec, killed, List::of, quiet);
-        List<LocalExecutor.Outcome> whole = LocalExecutor.run(spec, dir.resolve("whole"), List::of, quiet);
+        List<PointRunner.Outcome> resumed = LocalExecutor.run(spec, killed, List::of, quiet);
+        List<PointRunner.Outcome> whole = LocalExecutor.run(spec, dir.resolve("whole"), List::of, quiet);
         assertEquals("skipped: completed before", resumed.get(0).message(), "the finished point is not retrained");
         for (int i = 0; i < points.size(); i++) {
             assertEquals(

@@ -5,13 +5,19 @@ import dev.vivarium.core.train.TrainListener;
 import dev.vivarium.store.run.RunState;
 import dev.vivarium.sweep.LocalExecutor;
 import dev.vivarium.sweep.Point;
+import dev.vivarium.sweep.PointRunner;
 import dev.vivarium.sweep.Sweep;
+import dev.vivarium.sweep.SweepFolder;
 import dev.vivarium.sweep.SweepReport;
+import dev.vivarium.sweep.Worker;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +32,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "sweep",
         mixinStandardHelpOptions = true,
-        subcommands = {SweepCommand.Status.class, SweepCommand.Table.class},
+        subcommands = {
+            SweepCommand.Status.class,
+            SweepCommand.Table.class,
+            SweepCommand.Resume.class,
+            SweepCommand.WorkerCommand.class
+        },
         description = "Train a sweep's points that have not completed (each an ordinary run under"
                 + " SWEEPS/<spec name>/runs/<point id>); again, it skips completed points and resumes killed ones."
                 + " With --dry-run, print one line per point: id, overrides.")
@@ -52,6 +63,13 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Directory holding sweep folders (default: $VIVARIUM_SWEEPS or ./sweeps).")
     Path sweeps;
 
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            description = "Points trained at once, each in its own process with max(1, cores / N) engine threads"
+                    + " (default: cores / the recipe's threads, so 1 for a 2-thread recipe on 2 cores).")
+    int parallel;
+
     @Override
     public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -71,12 +89,36 @@ public final class SweepCommand implements Callable<Integer> {
     private int train(PrintWriter out) throws java.io.IOException {
         String env = System.getenv("VIVARIUM_SWEEPS");
         Path root = sweeps != null ? sweeps : Path.of(env != null && !env.isBlank() ? env : "sweeps");
-        var outcomes = LocalExecutor.run(
-                file, root, () -> List.<TrainListener>of(Progress.forConsole(System.out)), System.err);
+        var outcomes = LocalExecutor.run(file, root, options(parallel), SweepCommand::listeners, System.err);
+        return report(spec, out, LocalExecutor.sweepDir(file, root), outcomes);
+    }
+
+    static LocalExecutor.Options options(int parallel) {
+        return new LocalExecutor.Options(parallel, Optional.of(SweepCommand::workerArgv), System.console() != null);
+    }
+
+    static List<TrainListener> listeners() {
+        return List.of(Progress.forConsole(System.out));
+    }
+
+    /** This JVM's way of running {@code vivarium sweep worker DIR --index I}: the same java, options, classpath. */
+    static List<String> workerArgv(Path sweepDir, int index) {
+        List<String> argv = new ArrayList<>();
+        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        argv.add("-cp");
+        argv.add(System.getProperty("java.class.path"));
+        argv.add(dev.vivarium.app.Vivarium.class.getName());
+        argv.addAll(List.of("sweep", "worker", sweepDir.toString(), "--index", Integer.toString(index)));
+        return argv;
+    }
+
+    /** Counts by state, and exit status 1 naming the index when any point did not complete. */
+    static int report(CommandSpec spec, PrintWriter out, Path dir, List<PointRunner.Outcome> outcomes) {
         Map<RunState, Long> counts = new EnumMap<>(RunState.class);
         outcomes.forEach(o -> counts.merge(o.state(), 1L, Long::sum));
-        out.println("sweep " + LocalExecutor.sweepDir(file, root) + ": " + counts + " of " + outcomes.size()
-                + " points reached (index: " + LocalExecutor.INDEX + ")");
+        out.println("sweep " + dir + ": " + counts + " of " + outcomes.size() + " points reached (index: "
+                + SweepFolder.INDEX + ")");
         out.flush();
         long notDone =
                 outcomes.stream().filter(o -> o.state() != RunState.COMPLETED).count();
@@ -84,11 +126,69 @@ public final class SweepCommand implements Callable<Integer> {
             spec.commandLine()
                     .getErr()
                     .println("error: " + notDone + " of " + outcomes.size()
-                            + " points did not complete; their reasons are in "
-                            + LocalExecutor.sweepDir(file, root).resolve(LocalExecutor.INDEX) + " and above");
+                            + " points did not complete; their reasons are in " + dir.resolve(SweepFolder.INDEX)
+                            + " and above (continue with: vivarium sweep resume " + dir + ")");
             return 1;
         }
         return 0;
+    }
+
+    /** {@code vivarium sweep resume DIR}: every point of the folder that has not completed, as planned. */
+    @Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
+            description = "Continue a sweep folder's points that have not completed, from their newest checkpoints,"
+                    + " as the folder's index and recipes planned them (the spec is not read again).")
+    static final class Resume implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(
+                index = "0",
+                paramLabel = "SWEEP_DIR",
+                description = "The sweep's folder, e.g. sweeps/grokking-phase.")
+        Path dir;
+
+        @Option(
+                names = "--parallel",
+                paramLabel = "N",
+                description = "Points trained at once (default: cores / the recipes' threads). A point already"
+                        + " started keeps the threads it was started with.")
+        int parallel;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            var outcomes = LocalExecutor.resume(dir, options(parallel), SweepCommand::listeners, System.err);
+            return report(spec, spec.commandLine().getOut(), dir, outcomes);
+        }
+    }
+
+    /** {@code vivarium sweep worker DIR --index I}: one point, in this process (a child or a Slurm task). */
+    @Command(
+            name = "worker",
+            mixinStandardHelpOptions = true,
+            description = "Train point I of a sweep folder in this process, starting it or resuming it from its"
+                    + " newest checkpoint (what the local executor's children and Slurm array tasks run). Exit"
+                    + " status 0 completed, 1 failed, 3 stopped by a signal (resumable), 4 another writer holds it.")
+    static final class WorkerCommand implements Callable<Integer> {
+        @Parameters(
+                index = "0",
+                paramLabel = "SWEEP_DIR",
+                description = "The sweep's folder, e.g. sweeps/grokking-phase.")
+        Path dir;
+
+        @Option(
+                names = "--index",
+                required = true,
+                paramLabel = "I",
+                description = "The point's index: line I + 1 of the folder's points.tsv ($SLURM_ARRAY_TASK_ID).")
+        int index;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            PointRunner.Outcome o = Worker.run(dir, index, List.of(Progress.forConsole(System.out)), System.err);
+            return Worker.exitStatus(o);
+        }
     }
 
     /** {@code vivarium sweep status DIR}: every point's state, step and overrides, and the counts by state. */
