@@ -1,7 +1,9 @@
 package dev.vivarium.app.cmd;
 
 import dev.vivarium.app.progress.Progress;
+import dev.vivarium.app.report.PhaseDiagram;
 import dev.vivarium.core.train.TrainListener;
+import dev.vivarium.store.io.AtomicFiles;
 import dev.vivarium.store.run.RunState;
 import dev.vivarium.sweep.LocalExecutor;
 import dev.vivarium.sweep.Point;
@@ -36,6 +38,7 @@ import picocli.CommandLine.Spec;
             SweepCommand.Status.class,
             SweepCommand.Table.class,
             SweepCommand.Resume.class,
+            SweepCommand.Phase.class,
             SweepCommand.WorkerCommand.class
         },
         description = "Train a sweep's points that have not completed (each an ordinary run under"
@@ -131,6 +134,58 @@ public final class SweepCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** {@code vivarium sweep phase DIR}: the grokking phase diagram of a sweep's points. */
+    @Command(
+            name = "phase",
+            mixinStandardHelpOptions = true,
+            description = "Detect memorisation and grokking in every point (the laws detector's definitions, printed)"
+                    + " and write SWEEP_DIR/phase.csv (one row a point) and SWEEP_DIR/phase.png (median grokking"
+                    + " step over seeds per cell of two axes, never-grokked hatched); print the cells as a table.")
+    static final class Phase implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(
+                index = "0",
+                paramLabel = "SWEEP_DIR",
+                description = "The sweep's folder, e.g. sweeps/grokking-phase.")
+        Path dir;
+
+        @Option(
+                names = "--x",
+                paramLabel = "KEY",
+                description = "The axis across (default: the later of the sweep's two axes besides seed).")
+        String x;
+
+        @Option(
+                names = "--y",
+                paramLabel = "KEY",
+                description = "The axis down (default: the earlier of the sweep's two axes besides seed).")
+        String y;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PhaseDiagram.Diagram d = PhaseDiagram.of(dir, x, y);
+            AtomicFiles.writeString(dir.resolve("phase.csv"), PhaseDiagram.csv(d));
+            PhaseDiagram.writePng(dir.resolve("phase.png"), d, "grokking phase diagram: " + dir.getFileName());
+            out.println(dev.vivarium.numeric.event.Memorisation.DEFAULT.definition());
+            out.println(dev.vivarium.laws.detect.GrokkingPhase.DEFAULT.definition());
+            out.println("a cell's step is the median over its points, a point that did not grok counting as later"
+                    + " than any step");
+            out.print(PhaseDiagram.table(d));
+            long notDone = d.points().stream()
+                    .filter(p -> !p.row().state().equals("COMPLETED"))
+                    .count();
+            if (notDone > 0) {
+                out.println(notDone + " of " + d.points().size() + " points have not completed and are left out");
+            }
+            out.println("wrote " + dir.resolve("phase.csv") + " and " + dir.resolve("phase.png"));
+            out.flush();
+            return 0;
+        }
     }
 
     /** {@code vivarium sweep resume DIR}: every point of the folder that has not completed, as planned. */
