@@ -28,6 +28,7 @@ import picocli.CommandLine.HelpCommand;
             dev.vivarium.app.cmd.LensCommand.class,
             // sweeps
             dev.vivarium.app.cmd.SweepCommand.class,
+            dev.vivarium.app.cmd.StudyCommand.class,
         })
 public final class Vivarium implements Runnable {
     /** Set to {@code 1} to have a failure's stack trace printed after its one line. */

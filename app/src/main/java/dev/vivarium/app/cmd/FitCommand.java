@@ -71,6 +71,13 @@ public final class FitCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RunsRoot runs; // without --table: fit across the finished runs there
 
+    @Option(
+            names = "--sweep",
+            paramLabel = "SWEEP_DIR",
+            description = "Fit across a sweep's points (its runs/ folder), e.g. --sweep sweeps/teacher-scaling --x"
+                    + " parameters --metric test_loss.")
+    Path sweep;
+
     @Option(names = "--recipe", description = "With --runs: only runs of this recipe.")
     String recipe;
 
@@ -145,20 +152,25 @@ public final class FitCommand implements Callable<Integer> {
                                         ? "column '" + computeColumn + "' / (6 N) (compute C = 6 N D)"
                                         : "column '" + dColumn + "'");
             }
-        } else if (runs.chosen()) {
+        } else if (runs.chosen() || sweep != null) {
             if (chinchilla) {
                 throw new IllegalArgumentException("--law chinchilla reads a --table; with --runs fit a one-input law"
                         + " (saturating or power) against --x");
             }
+            Path dir = sweep != null ? sweep.resolve("runs") : runs.dir();
+            if (sweep != null && !java.nio.file.Files.isDirectory(dir)) {
+                throw new IllegalArgumentException(
+                        "--sweep " + sweep + ": no runs/ folder; is it a sweep folder (made by vivarium sweep SPEC)?");
+            }
             RunPoints p = RunPoints.collect(
-                    new StoreRunSource(runs.dir()), recipe, where, input, metric, RunPoints.reduction(reduce));
+                    new StoreRunSource(dir), recipe, where, input, metric, RunPoints.reduction(reduce));
             p.broken()
                     .forEach(b ->
                             spec.commandLine().getErr().println("warning: skipped run " + b.id() + ": " + b.reason()));
             spec.commandLine().getErr().flush();
             data = LawData.of(input, p.x(), p.y(), metric);
         } else {
-            throw new IllegalArgumentException("give --table CSV or --runs DIR");
+            throw new IllegalArgumentException("give --table CSV, --runs DIR or --sweep SWEEP_DIR");
         }
         FitStudy study = FitStudy.run(l, data, huber, resamples, seed, level);
         List<FitStudy.Extrapolation> ex = new ArrayList<>();

@@ -24,12 +24,21 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * logarithmic axis labels only powers of ten, so a loss between 1.8 and 3 (less than a decade, the usual
  * case) got no labels at all.
  */
-final class FitPlot {
+public final class FitPlot {
     private static final int STEPS = 80;
 
     private FitPlot() {}
 
     static void write(Path png, FitStudy study, double extrapolateTo) throws java.io.IOException {
+        write(png, study, extrapolateTo, List.of());
+    }
+
+    /**
+     * As {@link #write(Path, FitStudy, double)}, with held-out points drawn over the fit: each {@code {x, value,
+     * lo, hi}}, the value measured after the forecast {@code [lo, hi]} was registered.
+     */
+    public static void write(Path png, FitStudy study, double extrapolateTo, List<double[]> heldout)
+            throws java.io.IOException {
         LawData data = study.data();
         boolean chinchilla = study.fit().law().name().equals(Law.chinchilla().name());
         List<Double> px = new ArrayList<>();
@@ -85,7 +94,33 @@ final class FitPlot {
         line(c, "band upper", gx, bandHi, new Color(0xff7f0e), true).setShowInLegend(false);
         line(c, pct + "% prediction interval", gx, predLo, new Color(0x999999), true);
         line(c, "prediction upper", gx, predHi, new Color(0x999999), true).setShowInLegend(false);
-        BitmapEncoder.saveBitmap(c, stripPng(png), BitmapEncoder.BitmapFormat.PNG);
+        if (!heldout.isEmpty()) {
+            List<Double> hx = heldout.stream().map(h -> h[0]).toList();
+            XYSeries fLo = c.addSeries(
+                    "forecast interval (registered before training)",
+                    hx,
+                    heldout.stream().map(h -> Math.log10(h[2])).toList());
+            fLo.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            fLo.setMarker(SeriesMarkers.TRIANGLE_UP);
+            fLo.setMarkerColor(new Color(0x2ca02c));
+            XYSeries fHi = c.addSeries(
+                    "forecast upper",
+                    hx,
+                    heldout.stream().map(h -> Math.log10(h[3])).toList());
+            fHi.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            fHi.setMarker(SeriesMarkers.TRIANGLE_DOWN);
+            fHi.setMarkerColor(new Color(0x2ca02c));
+            fHi.setShowInLegend(false);
+            XYSeries got = c.addSeries(
+                    "held-out runs (measured after)",
+                    hx,
+                    heldout.stream().map(h -> Math.log10(h[1])).toList());
+            got.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            got.setMarker(SeriesMarkers.DIAMOND);
+            got.setMarkerColor(Color.BLACK);
+        }
+        java.awt.image.BufferedImage img = BitmapEncoder.getBufferedImage(c);
+        dev.vivarium.store.io.AtomicFiles.write(png, out -> javax.imageio.ImageIO.write(img, "png", out));
     }
 
     private static XYSeries line(XYChart c, String name, List<Double> x, List<Double> y, Color color, boolean dashed) {
@@ -106,11 +141,5 @@ final class FitPlot {
                 .round(new java.math.MathContext(3))
                 .stripTrailingZeros()
                 .toPlainString();
-    }
-
-    /** XChart appends the extension itself. */
-    private static String stripPng(Path png) {
-        String p = png.toString();
-        return p.endsWith(".png") ? p.substring(0, p.length() - 4) : p;
     }
 }

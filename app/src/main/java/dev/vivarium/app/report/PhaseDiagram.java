@@ -28,8 +28,8 @@ import javax.imageio.ImageIO;
  * ({@link GrokkingPhase#DEFAULT}: memorisation at 99% train accuracy held to the end; the grokking step where
  * the final descent of log test loss begins, GROKKED when at least twice the memorisation step), and per cell
  * of two axes the median grokking step over the cell's points (seeds), a point that did not grok counting as
- * later than any step (so a cell where most seeds did not grok is "never"). Written as a CSV of the points, a
- * table of the cells and a heatmap.
+ * later than any step (so a cell where most seeds did not grok is "never"); points that have not completed are
+ * left out of the cells. Written as a CSV of the points, a table of the cells and a heatmap.
  */
 public final class PhaseDiagram {
     private PhaseDiagram() {}
@@ -120,7 +120,7 @@ public final class PhaseDiagram {
         for (String y : ys) {
             for (String x : xs) {
                 List<PointPhase> at = points.stream()
-                        .filter(p -> p.x().equals(x) && p.y().equals(y))
+                        .filter(p -> p.phase() != null && p.x().equals(x) && p.y().equals(y))
                         .toList();
                 if (!at.isEmpty()) {
                     cells.add(cell(x, y, at));

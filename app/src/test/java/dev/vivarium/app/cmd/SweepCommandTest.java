@@ -21,10 +21,20 @@ class SweepCommandTest {
         assertEquals("0", r[0], r[2]);
         List<String> lines = r[1].lines().toList();
         assertEquals(27, lines.size());
-        List<String> first = List.of("train.steps=3000", "train.weightDecay=0", "task.trainFraction=0.3", "seed=0");
+        List<String> first = List.of(
+                "train.steps=3000",
+                "train.stopAtTestAcc=0.99",
+                "train.weightDecay=0",
+                "task.trainFraction=0.3",
+                "seed=0");
         String id = PointId.of(RecipeLoader.load(RECIPE, first));
         assertEquals(id + "  " + String.join(" ", first), lines.get(0));
-        List<String> last = List.of("train.steps=3000", "train.weightDecay=1.0", "task.trainFraction=0.5", "seed=2");
+        List<String> last = List.of(
+                "train.steps=3000",
+                "train.stopAtTestAcc=0.99",
+                "train.weightDecay=1.0",
+                "task.trainFraction=0.5",
+                "seed=2");
         assertEquals(PointId.of(RecipeLoader.load(RECIPE, last)) + "  " + String.join(" ", last), lines.get(26));
     }
 
@@ -52,7 +62,7 @@ class SweepCommandTest {
         assertTrue(r[1].contains("{COMPLETED=1, FAILED=1} of 2 points"), r[1]);
         assertEquals(
                 "error: 1 of 2 points did not complete; their reasons are in " + sweeps.resolve("lrs/points.tsv")
-                        + " and above\n",
+                        + " and above (continue with: vivarium sweep resume " + sweeps.resolve("lrs") + ")\n",
                 r[2]);
         String[] again = Cli.run("sweep", spec.toString(), "--sweeps", sweeps.toString());
         assertEquals("1", again[0]);

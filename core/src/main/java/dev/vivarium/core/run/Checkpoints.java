@@ -52,6 +52,7 @@ public final class Checkpoints {
         meta.put("updates", Long.toString(optimizer.updates()));
         meta.put("wall_s", Double.toString(wallSeconds));
         meta.put("kind", model.config() instanceof MlpConfig ? "mlp" : "transformer");
+        meta.put("parameters", Long.toString(model.params().trainableCount()));
         meta.put("config", RecipeLoader.toJson(model.config()));
         meta.put("recipe", RecipeLoader.toJson(recipe));
         meta.putAll(provenance);

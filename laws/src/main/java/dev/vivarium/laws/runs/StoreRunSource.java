@@ -26,6 +26,12 @@ import java.util.stream.Stream;
  * @param runsRoot the directory holding one folder per run
  */
 public record StoreRunSource(Path runsRoot) implements RunSource {
+    /**
+     * The quantity a run offers beside its config: its trainable parameter count, from its checkpoints'
+     * metadata (the N of a scaling law).
+     */
+    public static final String PARAMETERS = "parameters";
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @Override
@@ -87,6 +93,9 @@ public record StoreRunSource(Path runsRoot) implements RunSource {
                         "run " + dir + ": config " + run.configFile() + " is not readable YAML: " + firstLine(e));
             }
         }
+        if (!config.containsKey(PARAMETERS)) {
+            parameters(run).ifPresent(n -> config.put(PARAMETERS, Long.toString(n)));
+        }
         List<Map<String, Double>> metrics;
         if (Files.isDirectory(run.metricsFile())) {
             throw new IllegalStateException(
@@ -100,6 +109,27 @@ public record StoreRunSource(Path runsRoot) implements RunSource {
         }
         return new RunRecord(
                 run.id(), status.recipe(), config, status.state() == RunState.COMPLETED, status.startedAt(), metrics);
+    }
+
+    /**
+     * The trainable parameter count its checkpoints record (their {@code parameters} metadata), read from the
+     * header of the newest one; empty when the run has none that says.
+     */
+    static java.util.OptionalLong parameters(RunDir run) {
+        try {
+            List<Long> steps = run.checkpointSteps();
+            for (int i = steps.size() - 1; i >= 0; i--) {
+                String n = dev.vivarium.store.safetensors.Safetensors.read(run.checkpointFile(steps.get(i)))
+                        .metadata()
+                        .get(PARAMETERS);
+                if (n != null && n.matches("[0-9]{1,18}")) {
+                    return java.util.OptionalLong.of(Long.parseLong(n));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a run whose checkpoints cannot be read has no recorded count; its other readers say why
+        }
+        return java.util.OptionalLong.empty();
     }
 
     private static String firstLine(Exception e) {

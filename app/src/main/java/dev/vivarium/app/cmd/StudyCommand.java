@@ -1,0 +1,150 @@
+package dev.vivarium.app.cmd;
+
+import dev.vivarium.app.study.Study;
+import dev.vivarium.app.study.StudySpec;
+import dev.vivarium.laws.predict.PredictionRegistry;
+import dev.vivarium.store.io.AtomicFiles;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vivarium study FILE}: fit a law on one sweep, register forecasts for a second sweep before it exists,
+ * train it, and score the forecasts; a summary and a plot in {@code SWEEPS/<study name>/}.
+ */
+@Command(
+        name = "study",
+        mixinStandardHelpOptions = true,
+        description = "Close the loop: train the study's fit sweep, fit its law, register a forecast (the fit's"
+                + " bootstrap prediction interval) for each held-out configuration before any of its runs exist,"
+                + " train the held-out sweep, resolve and score the forecasts (interval score, log score). Writes"
+                + " SWEEPS/<study>/study.txt and study.png. Run again, it reuses completed points and registered"
+                + " predictions.")
+public final class StudyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(
+            index = "0",
+            paramLabel = "FILE",
+            description = "Study YAML file, e.g. recipes/studies/teacher-scaling.yaml.")
+    Path file;
+
+    @Option(
+            names = "--sweeps",
+            paramLabel = "DIR",
+            description = "Directory holding sweep folders (default: $VIVARIUM_SWEEPS or ./sweeps).")
+    Path sweeps;
+
+    @Option(
+            names = "--registry",
+            paramLabel = "DIR",
+            description = "Directory holding the prediction ledger (default: the study's folder under --sweeps).")
+    Path registry;
+
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            description = "Points trained at once (default: cores / the recipes' threads).")
+    int parallel;
+
+    @Override
+    public Integer call() throws Exception {
+        StudySpec s = StudySpec.read(file);
+        String env = System.getenv("VIVARIUM_SWEEPS");
+        Path root = sweeps != null ? sweeps : Path.of(env != null && !env.isBlank() ? env : "sweeps");
+        Path dir = root.resolve(s.name());
+        Files.createDirectories(dir);
+        PredictionRegistry reg = new PredictionRegistry(registry != null ? registry : dir);
+        Study.Result r = Study.run(s, root, reg, SweepCommand.options(parallel), SweepCommand::listeners, System.err);
+        String text = summary(r, reg);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(text);
+        AtomicFiles.writeString(dir.resolve("study.txt"), text);
+        List<double[]> held = new ArrayList<>();
+        double maxX = Double.NaN;
+        for (Study.Heldout h : r.heldout()) {
+            var range =
+                    (dev.vivarium.laws.predict.Forecast.Range) h.prediction().forecast();
+            held.add(new double[] {h.x(), h.score().resolution().value(), range.lo(), range.hi()});
+            maxX = Double.isNaN(maxX) ? h.x() : Math.max(maxX, h.x());
+        }
+        FitPlot.write(dir.resolve("study.png"), r.fit(), maxX, held);
+        out.println("wrote " + dir.resolve("study.txt") + " and " + dir.resolve("study.png"));
+        out.flush();
+        return 0;
+    }
+
+    static String summary(Study.Result r, PredictionRegistry reg) {
+        StringBuilder b = new StringBuilder();
+        StudySpec s = r.spec();
+        b.append("study ")
+                .append(s.name())
+                .append(": ")
+                .append(s.description().strip())
+                .append('\n');
+        b.append(r.fit().summary(List.of()));
+        r.theory()
+                .ifPresent(e -> b.append(String.format(
+                        Locale.ROOT,
+                        "theory: %s = %.4g (%s); fitted %.4g, %.0f%% CI [%.4g, %.4g]: the theory's value is %s the interval%n",
+                        s.theoryParameter(),
+                        s.theoryValue(),
+                        s.theorySays(),
+                        e.value(),
+                        100 * e.interval().level(),
+                        e.interval().lo(),
+                        e.interval().hi(),
+                        e.interval().lo() <= s.theoryValue()
+                                        && s.theoryValue() <= e.interval().hi()
+                                ? "inside"
+                                : "outside")));
+        b.append(String.format(
+                Locale.ROOT,
+                "held-out forecasts (registered before their runs started; ledger %s):%n",
+                reg.ledgerFile()));
+        int hits = 0;
+        for (Study.Heldout h : r.heldout()) {
+            var range =
+                    (dev.vivarium.laws.predict.Forecast.Range) h.prediction().forecast();
+            double v = h.score().resolution().value();
+            hits += h.score().hit() ? 1 : 0;
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  %s %s (%s %.0f): forecast %.4g, %.0f%% interval [%.4g, %.4g]; measured %.4g (%d runs, %s):"
+                            + " %s; interval score %.4g, log score %.4g%n",
+                    h.prediction().id().substring(0, 12),
+                    h.target().config(),
+                    s.x(),
+                    h.x(),
+                    h.forecast(),
+                    100 * range.confidence(),
+                    range.lo(),
+                    range.hi(),
+                    v,
+                    h.score().resolution().runs().size(),
+                    h.score().resolution().preRegistered() ? "pre-registered" : "NOT pre-registered",
+                    h.score().hit() ? "inside" : "OUTSIDE",
+                    h.score().interval(),
+                    h.logScore()));
+        }
+        b.append(String.format(
+                Locale.ROOT,
+                "%d of %d held-out values fell inside their forecast intervals%n"
+                        + "interval score: Gneiting and Raftery 2007 (width + 2/(1-level) x the miss), lower is better;"
+                        + " log score: -log density of the value under a log-normal with the forecast as median and"
+                        + " the interval as its central range, lower is better%n",
+                hits,
+                r.heldout().size()));
+        return b.toString();
+    }
+}
