@@ -173,7 +173,8 @@ public final class SweepCommand implements Callable<Integer> {
             PhaseDiagram.writePng(dir.resolve("phase.png"), d, "grokking phase diagram: " + dir.getFileName());
             out.println(dev.vivarium.numeric.event.Memorisation.DEFAULT.definition());
             out.println(dev.vivarium.laws.detect.GrokkingPhase.DEFAULT.definition());
-            out.println("a cell's step is the median over its points, a point that did not grok counting as later"
+            out.println("a cell's step is the median over its points of where the final descent begins (GROKKED or"
+                    + " GENERALISED_WITHOUT_DELAY), a point without that descent counting as later"
                     + " than any step");
             out.print(PhaseDiagram.table(d));
             long notDone = d.points().stream()

@@ -27,8 +27,8 @@ import javax.imageio.ImageIO;
  * A grokking phase diagram of a sweep: for every point the laws detector's memorisation and grokking steps
  * ({@link GrokkingPhase#DEFAULT}: memorisation at 99% train accuracy held to the end; the grokking step where
  * the final descent of log test loss begins, GROKKED when at least twice the memorisation step), and per cell
- * of two axes the median grokking step over the cell's points (seeds), a point that did not grok counting as
- * later than any step (so a cell where most seeds did not grok is "never"); points that have not completed are
+ * of two axes the median over the cell's points (seeds) of the step where that descent begins (for GROKKED and
+ * GENERALISED_WITHOUT_DELAY points alike), a point whose test loss never made it counting as later than any step (so a cell where most seeds did not grok is "never"); points that have not completed are
  * left out of the cells. Written as a CSV of the points, a table of the cells and a heatmap.
  */
 public final class PhaseDiagram {
@@ -51,9 +51,15 @@ public final class PhaseDiagram {
             GrokkingPhase.Result phase,
             double finalStep,
             double finalTestAcc) {
-        /** Whether the detector says GROKKED. */
+        /**
+         * Whether test loss made its final descent: GROKKED, or GENERALISED_WITHOUT_DELAY (a point that
+         * generalises as soon as it memorises is early, not never).
+         */
         public boolean grokked() {
-            return phase != null && phase.verdict() == Grokking.Verdict.GROKKED;
+            return phase != null
+                    && (phase.verdict() == Grokking.Verdict.GROKKED
+                            || phase.verdict() == Grokking.Verdict.GENERALISED_WITHOUT_DELAY)
+                    && phase.grokStep().isPresent();
         }
     }
 
@@ -63,7 +69,7 @@ public final class PhaseDiagram {
      * @param x the x value
      * @param y the y value
      * @param points how many points (seeds)
-     * @param grokked how many grokked
+     * @param grokked how many made the descent (grokked, or generalised without delay)
      * @param medianGrokStep the median grokking step, non-grokked counted as later than any; NaN when "never"
      * @param medianMemorisationStep the median memorisation step over the points that memorised; NaN if none did
      */
