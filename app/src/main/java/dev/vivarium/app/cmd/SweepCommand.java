@@ -263,6 +263,12 @@ public final class SweepCommand implements Callable<Integer> {
                 description = "The sweep's folder, e.g. sweeps/grokking-phase.")
         Path dir;
 
+        @Option(
+                names = "--metric",
+                paramLabel = "M",
+                description = "A metric to show per point, its last logged value (repeatable), e.g. --metric test_acc.")
+        List<String> metrics = new ArrayList<>();
+
         @Override
         public Integer call() throws java.io.IOException {
             PrintWriter out = spec.commandLine().getOut();
@@ -270,12 +276,22 @@ public final class SweepCommand implements Callable<Integer> {
             Map<String, Long> counts = new java.util.TreeMap<>();
             for (SweepReport.Row r : rows) {
                 counts.merge(r.state(), 1L, Long::sum);
+                StringBuilder values = new StringBuilder();
+                for (String m : metrics) {
+                    var v = SweepReport.metric(r, m, SweepReport.Reduce.FINAL);
+                    values.append(String.format(
+                            java.util.Locale.ROOT,
+                            "%s %-10s  ",
+                            m,
+                            v.isPresent() ? String.format(java.util.Locale.ROOT, "%.4g", v.getAsDouble()) : "-"));
+                }
                 out.printf(
                         java.util.Locale.ROOT,
-                        "%s  %-11s  step %-7s  %s%n",
+                        "%s  %-11s  step %-7s  %s%s%n",
                         r.id(),
                         r.state(),
                         r.step() < 0 ? "-" : Long.toString(r.step()),
+                        values,
                         r.overrides().isEmpty()
                                 ? "(the recipe as written)"
                                 : r.overrides().entrySet().stream()

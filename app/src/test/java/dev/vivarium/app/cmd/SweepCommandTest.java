@@ -71,6 +71,16 @@ class SweepCommandTest {
         assertEquals("0", status[0], status[2]);
         assertTrue(status[1].contains("COMPLETED    step 30       train.lr=0.001"), status[1]);
         assertTrue(status[1].endsWith("2 points: {COMPLETED=1, FAILED=1}\n"), status[1]);
+        String[] withMetric = Cli.run("sweep", "status", sweeps.resolve("lrs").toString(), "--metric", "train_loss");
+        double last = new dev.vivarium.store.run.MetricLog(sweeps.resolve("lrs/runs")
+                        .resolve(status[1].substring(0, 12))
+                        .resolve("metrics.jsonl"))
+                .last()
+                .orElseThrow()
+                .get("train_loss");
+        assertTrue(
+                withMetric[1].contains(String.format(java.util.Locale.ROOT, "train_loss %-10.4g", last)),
+                "the last logged train_loss " + last + " in " + withMetric[1]);
         String[] table = Cli.run("sweep", "table", sweeps.resolve("lrs").toString(), "--metric", "test_acc");
         assertEquals("0", table[0], table[2]);
         assertTrue(table[1].startsWith("id,state,train.lr,test_acc_final\n"), table[1]);
