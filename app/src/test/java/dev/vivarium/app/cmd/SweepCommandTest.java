@@ -52,7 +52,7 @@ class SweepCommandTest {
         assertTrue(r[1].contains("{COMPLETED=1, FAILED=1} of 2 points"), r[1]);
         assertEquals(
                 "error: 1 of 2 points did not complete; their reasons are in " + sweeps.resolve("lrs/points.tsv")
-                        + " and above\n",
+                        + " and above (continue with: vivarium sweep resume " + sweeps.resolve("lrs") + ")\n",
                 r[2]);
         String[] again = Cli.run("sweep", spec.toString(), "--sweeps", sweeps.toString());
         assertEquals("1", again[0]);
