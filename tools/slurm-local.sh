@@ -30,7 +30,7 @@ new="$(mktemp)"
 cat >"$new" <<EOF
 # written by vivarium's tools/slurm-local.sh: a one-node cluster for tests
 ClusterName=vivarium
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -56,7 +56,7 @@ SlurmctldPidFile=$base/slurmctld.pid
 SlurmdPidFile=$base/slurmd.pid
 SlurmctldLogFile=$base/log/slurmctld.log
 SlurmdLogFile=$base/log/slurmd.log
-NodeName=$host CPUs=$cpus RealMemory=$real_mb State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$real_mb State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 changed=""
@@ -87,7 +87,13 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
   done
 fi
 
-alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# a daemon is alive if its pid file names a process that is not a zombie
+alive() {
+  local pid
+  [ -s "$1" ] || return 1
+  pid="$(cat "$1")"
+  [ -r "/proc/$pid/stat" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
 if [ -n "$changed" ]; then
   # a changed configuration: restart whichever daemons this script started before
   for d in slurmd slurmctld; do

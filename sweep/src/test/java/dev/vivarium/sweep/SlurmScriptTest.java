@@ -102,6 +102,15 @@ class SlurmScriptTest {
     }
 
     @Test
+    void anUnquotedTimeIsReadAsWritten() {
+        Path spec = Fixtures.spec(dir, "sweep: {seeds: 2}\nslurm: {time: 2:00:00, mem: 500M, cpusPerTask: 2}\n");
+        SlurmOptions o = SpecReader.read(spec).slurm();
+        assertEquals(Optional.of("2:00:00"), o.time());
+        assertEquals(Optional.of("500M"), o.mem());
+        assertEquals(OptionalInt.of(2), o.cpusPerTask());
+    }
+
+    @Test
     void aSpecWithoutASlurmBlockAsksForNothing() {
         assertEquals(
                 SlurmOptions.none(),

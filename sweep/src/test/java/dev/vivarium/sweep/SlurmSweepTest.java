@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * without Slurm, failed instead when {@code VIVARIUM_REQUIRE_SLURM=1}.
  */
 class SlurmSweepTest {
-    private static final int STEPS = 2400;
+    private static final int STEPS = 3200;
 
     @TempDir
     Path dir;
