@@ -96,6 +96,10 @@ class SlurmSweepTest {
         assertTrue(log2.contains("time limit near: stopping point 2"), log2);
         assertTrue(log(folder, job, 0).contains("restart 1"), log(folder, job, 0));
         assertTrue(log2.contains("restart 1"), log2);
+        // each interrupted point continued from its checkpoint, not from the start
+        for (String l : List.of(log(folder, job, 0), log2, log(folder, again.jobId(), 1))) {
+            assertTrue(l.contains("from the checkpoint of step"), l);
+        }
         assertTrue(w.sawCancelledStopped, "status showed the cancelled point KILLED or STOPPING");
         List<String> jobs = Files.readAllLines(folder.root().resolve(SlurmExecutor.JOBS));
         assertEquals(3, jobs.size(), "a header and two submissions: " + jobs);
