@@ -30,6 +30,8 @@ import java.util.Set;
  *   zip: {model.dModel: [64, 128], model.dMlp: [256, 512]}
  *   random: {n: 8, seed: 1, axes: {train.lr: {loguniform: [1e-4, 1e-2]}}}
  *   seeds: 3
+ * slurm: {time: "2:00:00", mem: 4G, cpusPerTask: 2, partition: gpu, account: lab, maxRunning: 20,
+ *         sbatch: ["--qos=low"]}
  * </pre>
  */
 public final class SpecReader {
@@ -40,9 +42,11 @@ public final class SpecReader {
     /** A spec is a few hundred bytes; anything past this is not one. */
     public static final long MAX_SPEC_BYTES = 1 << 20;
 
-    private static final Set<String> TOP = Set.of("recipe", "description", "set", "sweep");
+    private static final Set<String> TOP = Set.of("recipe", "description", "set", "sweep", "slurm");
     private static final Set<String> SWEEP = Set.of("grid", "zip", "random", "seeds");
     private static final Set<String> RANDOM = Set.of("n", "seed", "axes");
+    private static final Set<String> SLURM =
+            Set.of("time", "mem", "cpusPerTask", "partition", "account", "sbatch", "maxRunning");
     private static final Set<String> KINDS = Set.of("loguniform", "uniform", "choice");
 
     private SpecReader() {}
@@ -120,10 +124,60 @@ public final class SpecReader {
                     lists(sweep.get("grid"), source, "sweep.grid"),
                     lists(sweep.get("zip"), source, "sweep.zip"),
                     random(sweep.get("random"), source),
-                    seeds(sweep.get("seeds"), source));
+                    seeds(sweep.get("seeds"), source),
+                    slurm(root.get("slurm"), source));
         } catch (IllegalArgumentException e) {
             throw new SweepException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The {@code slurm:} block: what the job array of {@code --executor slurm} asks for. */
+    private static SlurmOptions slurm(JsonNode node, String source) {
+        if (node == null) {
+            return SlurmOptions.none();
+        }
+        mapping(node, source, "slurm");
+        only(node, SLURM, source, "slurm.");
+        List<String> lines = new ArrayList<>();
+        JsonNode sbatch = node.get("sbatch");
+        if (sbatch != null) {
+            if (!sbatch.isArray()) {
+                throw new SweepException(source + ": slurm.sbatch: " + sbatch
+                        + " is not a list; give sbatch options, for example [\"--qos=low\"]");
+            }
+            for (int i = 0; i < sbatch.size(); i++) {
+                lines.add(scalar(sbatch.get(i), source, "slurm.sbatch[" + i + "]"));
+            }
+        }
+        try {
+            return new SlurmOptions(
+                    text(node, "time", source),
+                    text(node, "mem", source),
+                    count(node, "cpusPerTask", source),
+                    text(node, "partition", source),
+                    text(node, "account", source),
+                    lines,
+                    count(node, "maxRunning", source));
+        } catch (IllegalArgumentException e) {
+            throw new SweepException(source + ": slurm." + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<String> text(JsonNode block, String key, String source) {
+        JsonNode v = block.get(key);
+        return v == null ? Optional.empty() : Optional.of(scalar(v, source, "slurm." + key));
+    }
+
+    private static java.util.OptionalInt count(JsonNode block, String key, String source) {
+        JsonNode v = block.get(key);
+        return v == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(integer(v, source, "slurm." + key));
+    }
+
+    private static String scalar(JsonNode v, String source, String at) {
+        if (v == null || !v.isValueNode() || v.isNull()) {
+            throw new SweepException(source + ": " + at + ": " + v + " is not a value; give text such as 2:00:00");
+        }
+        return v.asText();
     }
 
     private static Map<String, List<String>> lists(JsonNode node, String source, String where) {

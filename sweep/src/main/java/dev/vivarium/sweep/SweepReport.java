@@ -33,11 +33,28 @@ public final class SweepReport {
      * @param state its run's state as a reader should believe it (a dead RUNNING run is KILLED), or NOT_STARTED
      * @param step the last step reached, -1 if not started
      * @param run the run directory
+     * @param slurm its array task's state in Slurm ({@code PENDING}, {@code RUNNING}, ...), or {@code -} when
+     *     Slurm knows nothing of it (never submitted, or no {@code squeue})
      */
-    public record Row(String id, Map<String, String> overrides, String state, long step, Path run) {}
+    public record Row(String id, Map<String, String> overrides, String state, long step, Path run, String slurm) {
+        /** A row without a Slurm state. */
+        public Row(String id, Map<String, String> overrides, String state, long step, Path run) {
+            this(id, overrides, state, step, run, "-");
+        }
+    }
 
-    /** Every point of the sweep folder {@code dir}, in the index's order. */
+    /** Every point of the sweep folder {@code dir}, in the index's order, as its run directory says. */
     public static List<Row> rows(Path dir) throws IOException {
+        return rows(dir, Map.of());
+    }
+
+    /**
+     * Every point of the sweep folder {@code dir}, in the index's order, its run directory's state joined with
+     * its array task's ({@link SlurmQueue#join}: a cancelled or preempted task never shows RUNNING).
+     *
+     * @param tasks the array tasks by point index ({@link SlurmQueue#tasks}); empty: the run directories alone
+     */
+    public static List<Row> rows(Path dir, Map<Integer, SlurmQueue.Task> tasks) throws IOException {
         Path index = dir.resolve(SweepFolder.INDEX);
         if (!Files.isRegularFile(index)) {
             throw new IOException(index + ": not found; is " + dir + " a sweep folder (made by vivarium sweep SPEC)?");
@@ -58,7 +75,13 @@ public final class SweepReport {
             Path run = dir.resolve("runs").resolve(f[0]);
             Optional<RunStatus> s = status(run);
             String state = s.map(x -> x.state().toString()).orElse(stateWithoutStatus(run));
-            rows.add(new Row(f[0], overrides, state, s.map(RunStatus::step).orElse(-1L), run));
+            SlurmQueue.Task task = tasks.get(i - 1);
+            String slurm = "-";
+            if (task != null) {
+                state = SlurmQueue.join(state, raw(run), task, java.time.Instant.now());
+                slurm = task.shown();
+            }
+            rows.add(new Row(f[0], overrides, state, s.map(RunStatus::step).orElse(-1L), run, slurm));
         }
         return rows;
     }
@@ -70,6 +93,18 @@ public final class SweepReport {
         }
         try {
             return Optional.of(RunDir.open(run).effectiveStatus(Duration.ofSeconds(30)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A point's run status as written, without judging it; empty if unreadable. */
+    static Optional<RunStatus> raw(Path run) {
+        if (!Files.isRegularFile(run.resolve("status.json"))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RunDir.open(run).readStatus());
         } catch (IOException e) {
             return Optional.empty();
         }

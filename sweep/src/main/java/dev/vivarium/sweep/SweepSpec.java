@@ -18,6 +18,7 @@ import java.util.Set;
  * @param source the spec file, named in every error
  * @param recipe the recipe every point starts from
  * @param seeds the values of {@code seed}, one repetition of every point each; empty means the recipe's seed
+ * @param slurm what a Slurm job array of the sweep asks for (the spec's {@code slurm:} block)
  */
 public record SweepSpec(
         String source,
@@ -26,9 +27,11 @@ public record SweepSpec(
         Map<String, List<String>> grid,
         Map<String, List<String>> zip,
         Optional<RandomAxes> random,
-        List<Long> seeds) {
+        List<Long> seeds,
+        SlurmOptions slurm) {
 
     public SweepSpec {
+        java.util.Objects.requireNonNull(slurm, "slurm");
         set = Collections.unmodifiableMap(new LinkedHashMap<>(set));
         grid = copy(grid);
         zip = copy(zip);
@@ -64,6 +67,18 @@ public record SweepSpec(
             throw new SweepException(source + ": " + (size == Long.MAX_VALUE ? "more than 2^63" : size)
                     + " points; a sweep has at most " + MAX_POINTS + " (split it, or shorten an axis)");
         }
+    }
+
+    /** A spec without a {@code slurm:} block. */
+    public SweepSpec(
+            String source,
+            Path recipe,
+            Map<String, String> set,
+            Map<String, List<String>> grid,
+            Map<String, List<String>> zip,
+            Optional<RandomAxes> random,
+            List<Long> seeds) {
+        this(source, recipe, set, grid, zip, random, seeds, SlurmOptions.none());
     }
 
     /** Beyond this many points a spec is a mistake (each point is resolved and checked before anything trains). */

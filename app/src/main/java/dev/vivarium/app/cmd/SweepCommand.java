@@ -8,6 +8,8 @@ import dev.vivarium.store.run.RunState;
 import dev.vivarium.sweep.LocalExecutor;
 import dev.vivarium.sweep.Point;
 import dev.vivarium.sweep.PointRunner;
+import dev.vivarium.sweep.SlurmExecutor;
+import dev.vivarium.sweep.SlurmQueue;
 import dev.vivarium.sweep.Sweep;
 import dev.vivarium.sweep.SweepFolder;
 import dev.vivarium.sweep.SweepReport;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -73,6 +76,9 @@ public final class SweepCommand implements Callable<Integer> {
                     + " (default: cores / the recipe's threads, so 1 for a 2-thread recipe on 2 cores).")
     int parallel;
 
+    @Mixin
+    SlurmFlags slurm;
+
     @Override
     public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -92,6 +98,10 @@ public final class SweepCommand implements Callable<Integer> {
     private int train(PrintWriter out) throws java.io.IOException {
         String env = System.getenv("VIVARIUM_SWEEPS");
         Path root = sweeps != null ? sweeps : Path.of(env != null && !env.isBlank() ? env : "sweeps");
+        if (slurm.slurm()) {
+            SlurmExecutor.submit(file, root, slurm.options(), SweepCommand::workerPrefix, System.err);
+            return 0;
+        }
         var outcomes = LocalExecutor.run(file, root, options(parallel), SweepCommand::listeners, System.err);
         return report(spec, out, LocalExecutor.sweepDir(file, root), outcomes);
     }
@@ -106,13 +116,20 @@ public final class SweepCommand implements Callable<Integer> {
 
     /** This JVM's way of running {@code vivarium sweep worker DIR --index I}: the same java, options, classpath. */
     static List<String> workerArgv(Path sweepDir, int index) {
+        List<String> argv = new ArrayList<>(workerPrefix(sweepDir));
+        argv.addAll(List.of("--index", Integer.toString(index)));
+        return argv;
+    }
+
+    /** {@link #workerArgv} without the {@code --index I}, which a Slurm array task appends from its task id. */
+    static List<String> workerPrefix(Path sweepDir) {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         argv.add("-cp");
         argv.add(System.getProperty("java.class.path"));
         argv.add(dev.vivarium.app.Vivarium.class.getName());
-        argv.addAll(List.of("sweep", "worker", sweepDir.toString(), "--index", Integer.toString(index)));
+        argv.addAll(List.of("sweep", "worker", sweepDir.toString()));
         return argv;
     }
 
@@ -212,8 +229,15 @@ public final class SweepCommand implements Callable<Integer> {
                         + " started keeps the threads it was started with.")
         int parallel;
 
+        @Mixin
+        SlurmFlags slurm;
+
         @Override
         public Integer call() throws java.io.IOException {
+            if (slurm.slurm()) {
+                SlurmExecutor.resume(dir, slurm.options(), SweepCommand::workerPrefix, System.err);
+                return 0;
+            }
             var outcomes = LocalExecutor.resume(dir, options(parallel), SweepCommand::listeners, System.err);
             return report(spec, spec.commandLine().getOut(), dir, outcomes);
         }
@@ -252,7 +276,8 @@ public final class SweepCommand implements Callable<Integer> {
             name = "status",
             mixinStandardHelpOptions = true,
             description = "Show a sweep folder's points: state (a dead RUNNING run is KILLED), step, overrides;"
-                    + " and how many points are in each state.")
+                    + " and how many points are in each state. For a sweep submitted to Slurm, also each array"
+                    + " task's state from squeue (a cancelled or preempted task never shows RUNNING).")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -272,7 +297,8 @@ public final class SweepCommand implements Callable<Integer> {
         @Override
         public Integer call() throws java.io.IOException {
             PrintWriter out = spec.commandLine().getOut();
-            List<SweepReport.Row> rows = SweepReport.rows(dir);
+            Map<Integer, SlurmQueue.Task> tasks = SlurmQueue.tasks(dir);
+            List<SweepReport.Row> rows = SweepReport.rows(dir, tasks);
             Map<String, Long> counts = new java.util.TreeMap<>();
             for (SweepReport.Row r : rows) {
                 counts.merge(r.state(), 1L, Long::sum);
@@ -287,9 +313,12 @@ public final class SweepCommand implements Callable<Integer> {
                 }
                 out.printf(
                         java.util.Locale.ROOT,
-                        "%s  %-11s  step %-7s  %s%s%n",
+                        tasks.isEmpty()
+                                ? "%s  %-11s%s  step %-7s  %s%s%n"
+                                : "%s  %-11s  slurm %-11s  step %-7s  %s%s%n",
                         r.id(),
                         r.state(),
+                        tasks.isEmpty() ? "" : r.slurm(),
                         r.step() < 0 ? "-" : Long.toString(r.step()),
                         values,
                         r.overrides().isEmpty()
