@@ -1,6 +1,5 @@
 package dev.vivarium.app.study;
 
-import dev.vivarium.core.run.Footprint;
 import dev.vivarium.core.train.TrainListener;
 import dev.vivarium.laws.bootstrap.Estimate;
 import dev.vivarium.laws.detect.GrokkingPhase;
@@ -158,6 +157,18 @@ public final class Study {
                         .resolve(p.target(), new StoreRunSource(heldDir.resolve("runs")), p.createdAt(), false);
                 r = registry.resolve(p.id(), v.value(), v.runs(), v.preRegistered());
             }
+            if (spec.x().equals(StoreRunSource.PARAMETERS)) {
+                for (Resolution.RunUsed used : r.runs()) {
+                    double recorded = StoreRunSource.read(
+                                    heldDir.resolve("runs").resolve(used.id()))
+                            .quantity(StoreRunSource.PARAMETERS);
+                    if (recorded != xs.get(i)) {
+                        throw new IllegalStateException("run " + used.id() + " records " + (long) recorded
+                                + " parameters but its forecast was made at "
+                                + xs.get(i).longValue());
+                    }
+                }
+            }
             Forecast.Range range = (Forecast.Range) p.forecast();
             heldout.add(new Heldout(
                     p.target(),
@@ -197,7 +208,7 @@ public final class Study {
     /** The law's input for a point not yet trained: its parameter count, or a numeric override. */
     private static double inputOf(Point p, String x) {
         if (x.equals(StoreRunSource.PARAMETERS)) {
-            return Footprint.of(p.recipe()).parameters();
+            return parameters(p.recipe());
         }
         String v = config(p).get(x);
         if (v == null) {
@@ -206,6 +217,22 @@ public final class Study {
                     + config(p).keySet());
         }
         return Double.parseDouble(v);
+    }
+
+    /**
+     * A recipe's trainable parameter count, exactly: its model built (on the CPU engine, with the recipe's
+     * threads) and counted, as the checkpoints of its run will record it.
+     */
+    static long parameters(dev.vivarium.core.recipe.Recipe recipe) {
+        dev.vivarium.core.engine.TensorEngine.start(recipe.threads());
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            try (dev.vivarium.core.model.Model model = recipe.model().build(m, recipe.seed())) {
+                return model.params().trainableCount();
+            } catch (Exception e) {
+                throw new IllegalStateException(
+                        "cannot build the model of " + recipe.name() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private static void requireCompleted(List<PointRunner.Outcome> outcomes, Path dir) {
