@@ -30,7 +30,8 @@ import org.duckdb.DuckDBConnection;
  *       BOOLEAN where every run that has the key has such a value, else VARCHAR; a key that is also a
  *       column above is named {@code config.KEY}.
  *   <li>{@code metrics}: {@code run, step, metric, value}, one row per logged value (long format).
- *   <li>{@code final}: {@code run, metric, step, value}: each metric's last logged value in each run.
+ *   <li>{@code final}: {@code run, metric, step, value}: each metric's last logged value in each run, and the
+ *       step that logged it.
  * </ul>
  *
  * <p>Rows go in through DuckDB's Appender from Java, so a damaged metric log contributes what the store's
@@ -45,6 +46,9 @@ public final class QueryDatabase implements AutoCloseable {
     private final DuckDBConnection connection;
     private DuckDBAppender metrics;
     private DuckDBAppender finals;
+    private DuckDBAppender runIds;
+    private int runCount;
+    private final Map<String, Integer> metricIds = new LinkedHashMap<>();
 
     private QueryDatabase(DuckDBConnection connection) {
         this.connection = connection;
@@ -105,58 +109,81 @@ public final class QueryDatabase implements AutoCloseable {
 
     /**
      * Creates {@code final}, and {@code metrics} too if {@code longTable}; fill them with {@link #addMetrics},
-     * then call {@link #finishMetrics}.
+     * then call {@link #finishMetrics}. Both are views over tables in schema {@code vivarium} that hold numbers
+     * for run ids and metric names (appending two strings a value would cost more than reading the logs).
      */
     public void createMetricTables(boolean longTable) throws SQLException {
-        update("CREATE TABLE final (run VARCHAR, metric VARCHAR, step BIGINT, value DOUBLE)");
-        finals = connection.createAppender("final");
+        update("CREATE SCHEMA vivarium");
+        update("CREATE TABLE vivarium.run_ids (run_no INTEGER, run VARCHAR)");
+        update("CREATE TABLE vivarium.metric_names (metric_no INTEGER, metric VARCHAR)");
+        update("CREATE TABLE vivarium.final_values (run_no INTEGER, metric_no INTEGER, step BIGINT, value DOUBLE)");
+        update("CREATE VIEW final AS SELECT r.run, n.metric, f.step, f.value FROM vivarium.final_values f"
+                + " JOIN vivarium.run_ids r ON r.run_no = f.run_no"
+                + " JOIN vivarium.metric_names n ON n.metric_no = f.metric_no");
+        runIds = connection.createAppender("vivarium", "run_ids");
+        finals = connection.createAppender("vivarium", "final_values");
         if (longTable) {
-            update("CREATE TABLE metrics (run VARCHAR, step BIGINT, metric VARCHAR, value DOUBLE)");
-            metrics = connection.createAppender("metrics");
+            update(
+                    "CREATE TABLE vivarium.metric_values (run_no INTEGER, step BIGINT, metric_no INTEGER, value DOUBLE)");
+            update("CREATE VIEW metrics AS SELECT r.run, v.step, n.metric, v.value FROM vivarium.metric_values v"
+                    + " JOIN vivarium.run_ids r ON r.run_no = v.run_no"
+                    + " JOIN vivarium.metric_names n ON n.metric_no = v.metric_no");
+            metrics = connection.createAppender("vivarium", "metric_values");
         }
     }
 
-    /** Adds run {@code run}'s metric rows (each with its {@code step}) to the tables made by {@link #createMetricTables}. */
-    public void addMetrics(String run, List<Map<String, Double>> rows) throws SQLException {
-        Map<String, double[]> last = new LinkedHashMap<>(); // metric -> {step, value}
-        for (Map<String, Double> row : rows) {
-            long step = row.get("step").longValue();
-            for (Map.Entry<String, Double> e : row.entrySet()) {
-                if (e.getKey().equals("step")) {
-                    continue;
-                }
-                double v = e.getValue();
-                if (metrics != null) {
-                    metrics.beginRow();
-                    metrics.append(run);
-                    metrics.append(step);
-                    metrics.append(e.getKey());
-                    metrics.append(v);
-                    metrics.endRow();
-                }
-                last.put(e.getKey(), new double[] {step, v});
+    /** Adds run {@code run}'s logged values to the tables made by {@link #createMetricTables}. */
+    public void addMetrics(String run, MetricValues values) throws SQLException {
+        int runNo = runCount++;
+        runIds.beginRow().append(runNo).append(run).endRow();
+        int[] global = new int[values.names().size()];
+        for (int m = 0; m < global.length; m++) {
+            global[m] = metricIds.computeIfAbsent(values.names().get(m), k -> metricIds.size());
+        }
+        if (metrics != null) {
+            for (int i = 0; i < values.size(); i++) {
+                metrics.beginRow()
+                        .append(runNo)
+                        .append(values.step(i))
+                        .append(global[values.metric(i)])
+                        .append(values.value(i))
+                        .endRow();
             }
         }
-        for (Map.Entry<String, double[]> e : last.entrySet()) {
-            finals.beginRow();
-            finals.append(run);
-            finals.append(e.getKey());
-            finals.append((long) e.getValue()[0]);
-            finals.append(e.getValue()[1]);
-            finals.endRow();
+        int[] last = values.lastOfEach();
+        for (int m = 0; m < last.length; m++) {
+            if (last[m] >= 0) {
+                finals.beginRow()
+                        .append(runNo)
+                        .append(global[m])
+                        .append(values.step(last[m]))
+                        .append(values.value(last[m]))
+                        .endRow();
+            }
         }
     }
 
     /** Flushes the metric tables. */
     public void finishMetrics() throws SQLException {
-        if (metrics != null) {
-            metrics.close();
-            metrics = null;
+        if (runIds == null) {
+            return;
         }
-        if (finals != null) {
-            finals.close();
-            finals = null;
+        try (DuckDBAppender names = connection.createAppender("vivarium", "metric_names")) {
+            for (Map.Entry<String, Integer> e : metricIds.entrySet()) {
+                names.beginRow()
+                        .append(e.getValue().intValue())
+                        .append(e.getKey())
+                        .endRow();
+            }
         }
+        for (DuckDBAppender a : new DuckDBAppender[] {metrics, finals, runIds}) {
+            if (a != null) {
+                a.close();
+            }
+        }
+        metrics = null;
+        finals = null;
+        runIds = null;
     }
 
     /**
