@@ -29,6 +29,9 @@ import picocli.CommandLine.HelpCommand;
             // sweeps
             dev.vivarium.app.cmd.SweepCommand.class,
             dev.vivarium.app.cmd.StudyCommand.class,
+            // queries and exports
+            dev.vivarium.app.cmd.QueryCommand.class,
+            dev.vivarium.app.cmd.ExportCommand.class,
         })
 public final class Vivarium implements Runnable {
     /** Set to {@code 1} to have a failure's stack trace printed after its one line. */
