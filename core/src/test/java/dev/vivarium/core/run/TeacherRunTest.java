@@ -141,6 +141,20 @@ class TeacherRunTest {
                 "x.yaml: task.dataDim: must be in [1, inputDim=3]");
     }
 
+    /** The memory estimate counts the teacher's examples: a hundred million of them is refused naming task.samples. */
+    @Test
+    void aTeacherRecipeTooBigForTheMachineIsRefusedBeforeItStarts() {
+        Recipe small = RecipeLoader.load(recipe(), SHORT);
+        Footprint fits = Footprint.of(small);
+        assertEquals(5000, fits.examples());
+        assertEquals(16 * 8 + 8 + 8 * 8 + 8 + 8 + 1, fits.parameters(), "weights and biases of the 16-8-8-1 student");
+        fits.requireFits(8e9, 0.8);
+        Recipe huge = RecipeLoader.load(recipe(), List.of("task.samples=100000000"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Footprint.of(huge).requireFits(8e9, 0.8));
+        assertTrue(e.getMessage().contains("examples (task.samples)"), e.getMessage());
+    }
+
     private static void inline(String sections, String expected) {
         String text = "name: x\n" + sections + "train: {steps: 10}\n";
         RecipeException e = assertThrows(RecipeException.class, () -> RecipeLoader.parse(text, "x.yaml", List.of()));
