@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The example spec shipped in recipes/sweeps resolves: 3 weight decays x 3 train fractions x 3 seeds. */
+/**
+ * The example specs shipped in recipes/sweeps resolve: 3 weight decays x 3 train fractions x 3 seeds; 6 student
+ * widths x 2 seeds on the teacher task.
+ */
 class ExampleSpecTest {
     @Test
     void grokkingPhaseIsTwentySevenDistinctPoints() {
@@ -21,5 +24,16 @@ class ExampleSpecTest {
         assertEquals(3000, last.recipe().train().steps());
         assertEquals(2, last.recipe().seed());
         assertEquals("grokking-quick", last.recipe().name());
+    }
+
+    @Test
+    void teacherScalingIsSixWidthsTimesTwoSeeds() {
+        List<Point> points = Sweep.points(Path.of("../recipes/sweeps/teacher-scaling.yaml"));
+        assertEquals(12, points.size());
+        assertEquals(12, Set.copyOf(points.stream().map(Point::id).toList()).size());
+        Point last = points.get(11);
+        assertEquals(List.of("train.steps=3000", "model.width=24", "seed=1"), last.overrides());
+        assertEquals("teacher", last.recipe().name());
+        assertEquals(24, ((dev.vivarium.core.model.MlpConfig) last.recipe().model()).width());
     }
 }

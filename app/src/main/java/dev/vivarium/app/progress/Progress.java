@@ -81,13 +81,20 @@ public final class Progress implements TrainListener, AutoCloseable {
         if (r.isEmpty()) {
             return "";
         }
-        return String.format(
+        String loss = String.format(
                 Locale.ROOT,
-                "train_loss %.4g test_loss %.4g train_acc %.3f test_acc %.3f",
+                "train_loss %.4g test_loss %.4g",
                 r.getOrDefault("train_loss", Double.NaN),
-                r.getOrDefault("test_loss", Double.NaN),
-                r.getOrDefault("train_acc", Double.NaN),
-                r.getOrDefault("test_acc", Double.NaN));
+                r.getOrDefault("test_loss", Double.NaN));
+        if (!r.containsKey("train_acc") && !r.containsKey("test_acc")) {
+            return loss; // a regression logs no accuracy
+        }
+        return loss
+                + String.format(
+                        Locale.ROOT,
+                        " train_acc %.3f test_acc %.3f",
+                        r.getOrDefault("train_acc", Double.NaN),
+                        r.getOrDefault("test_acc", Double.NaN));
     }
 
     @Override

@@ -48,7 +48,7 @@ public final class Curves {
         }
     }
 
-    /** The two panels, loss above accuracy, as one image. */
+    /** The two panels, loss above accuracy, as one image; the loss panel alone for a run with no accuracy. */
     static BufferedImage image(String title, List<Map<String, Double>> rows) throws IOException {
         List<Map<String, Double>> pts =
                 rows.stream().filter(r -> r.getOrDefault("step", 0.0) > 0).toList();
@@ -65,6 +65,9 @@ public final class Curves {
         double last = lastStep;
         IntFunction<XYChart> loss = width -> lossPanel(width, title, pts, first, last);
         IntFunction<XYChart> acc = width -> accuracyPanel(width, pts, first, last);
+        if (pts.stream().noneMatch(r -> r.containsKey("train_acc") || r.containsKey("test_acc"))) {
+            return BitmapEncoder.getBufferedImage(loss.apply(WIDTH)); // a regression: MSE only
+        }
         // the panels' y labels differ in width (0.0001 above, 0.0 below), so their plot areas start at
         // different columns; the panel whose area starts left of the other's is drawn narrower by the
         // difference and further right by as much: both areas then span the same columns

@@ -44,6 +44,17 @@ class CurvesTest {
         assertEquals(plotRight(top), plotRight(bottom), "right edges of the plot areas");
     }
 
+    /** A regression's log (MSE, no accuracy) draws the loss panel alone, not an empty accuracy panel. */
+    @Test
+    void aLogWithoutAccuracyIsTheLossPanelAlone() throws IOException {
+        List<Map<String, Double>> rows = new ArrayList<>();
+        for (Map<String, Double> r : rows()) {
+            rows.add(Map.of("step", r.get("step"), "train_loss", r.get("train_loss"), "test_loss", r.get("test_loss")));
+        }
+        assertEquals(Curves.PANEL_HEIGHT, Curves.image("t", rows).getHeight());
+        assertEquals(2 * Curves.PANEL_HEIGHT, Curves.image("t", rows()).getHeight());
+    }
+
     /** The last column where the plot border runs down a third of the panel. */
     private static int plotRight(BufferedImage panel) {
         BufferedImage mirrored = new BufferedImage(panel.getWidth(), panel.getHeight(), BufferedImage.TYPE_INT_RGB);

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A multi-layer perceptron: tokens to one prediction per example. Hook points: {@code hook_embed}
- * (the input vector), {@code layers.{l}.hook_pre}, {@code layers.{l}.hook_post}.
+ * A multi-layer perceptron: tokens (or, with {@code dense} input, real features) to one prediction per
+ * example. Hook points: {@code hook_embed} (the input vector), {@code layers.{l}.hook_pre},
+ * {@code layers.{l}.hook_post}.
  *
  * <p>Initial weights are N(0, 1/fan_in); biases start at zero.
  */
@@ -70,12 +71,21 @@ public final class Mlp implements Model {
         return forwardAll(tokens);
     }
 
-    /** Logits {@code [batch, 1, dOut]}. */
+    /**
+     * Logits {@code [batch, 1, dOut]} (for a regression, the predictions). {@code tokens} is {@code [batch,
+     * nInputs]} int64 token ids, or for {@code dense} input {@code [batch, nInputs]} float32 features.
+     */
     @Override
     public NDArray forwardAll(NDArray tokens) {
         long batch = tokens.getShape().get(0);
         NDArray x;
-        if (cfg.input() == MlpConfig.Input.ONEHOT) {
+        if (cfg.input() == MlpConfig.Input.DENSE) {
+            if (tokens.getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException(
+                        "a dense-input MLP takes float32 features, got " + tokens.getDataType());
+            }
+            x = tokens.reshape(batch, cfg.dIn()); // [batch, nInputs]
+        } else if (cfg.input() == MlpConfig.Input.ONEHOT) {
             x = tokens.oneHot(cfg.dVocab(), DataType.FLOAT32).reshape(batch, cfg.dIn()); // [batch, nInputs*dVocab]
         } else {
             x = Ops.embedding(tokens, params.get("embed.W_E")).reshape(batch, cfg.dIn()); // [batch, nInputs*dEmbed]

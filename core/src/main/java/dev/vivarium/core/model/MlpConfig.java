@@ -4,30 +4,32 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * A multi-layer perceptron over a short sequence of tokens.
+ * A multi-layer perceptron over a short sequence of tokens, or over a real feature vector.
  *
  * <p>{@code onehot} feeds the concatenated one-hot vectors of the inputs; {@code embed} feeds the
- * concatenated rows of a learned embedding of width {@code dEmbed}. {@code nInputs}, {@code dVocab}
- * and {@code dOut} come from the task when a recipe is resolved.
+ * concatenated rows of a learned embedding of width {@code dEmbed}; {@code dense} feeds a regression task's
+ * {@code nInputs} real features as they are (no vocabulary: {@code dVocab} is 0). {@code nInputs},
+ * {@code dVocab} and {@code dOut} come from the task when a recipe is resolved.
  *
- * @param input how tokens enter: {@code onehot} or {@code embed}
+ * @param input how inputs enter: {@code onehot} or {@code embed} (tokens), {@code dense} (real features)
  * @param depth number of hidden layers
  * @param width hidden width
  * @param act non-linearity
  * @param dEmbed embedding width ({@code embed} input only)
  * @param bias train biases (else they stay zero)
- * @param nInputs tokens per example
- * @param dVocab input vocabulary size
- * @param dOut number of output classes
+ * @param nInputs tokens (or real features) per example
+ * @param dVocab input vocabulary size (0 for {@code dense})
+ * @param dOut number of output classes (or real outputs)
  */
 public record MlpConfig(
         Input input, int depth, int width, Activation act, int dEmbed, boolean bias, int nInputs, int dVocab, int dOut)
         implements ModelConfig {
 
-    /** How tokens enter the first layer. */
+    /** How inputs enter the first layer. */
     public enum Input {
         ONEHOT,
-        EMBED;
+        EMBED,
+        DENSE;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String yamlName() {
@@ -37,7 +39,7 @@ public record MlpConfig(
 
     public MlpConfig {
         if (input == null) {
-            throw new IllegalArgumentException("input: required, one of onehot, embed");
+            throw new IllegalArgumentException("input: required, one of onehot, embed, dense");
         }
         TransformerConfig.positive("depth", depth);
         TransformerConfig.positive("width", width);
@@ -48,13 +50,19 @@ public record MlpConfig(
             TransformerConfig.positive("dEmbed", dEmbed);
         }
         TransformerConfig.positive("nInputs", nInputs);
-        TransformerConfig.positive("dVocab", dVocab);
+        if (input != Input.DENSE) {
+            TransformerConfig.positive("dVocab", dVocab);
+        }
         TransformerConfig.positive("dOut", dOut);
     }
 
     /** Width of the first layer's input. */
     public int dIn() {
-        return nInputs * (input == Input.ONEHOT ? dVocab : dEmbed);
+        return switch (input) {
+            case ONEHOT -> nInputs * dVocab;
+            case EMBED -> nInputs * dEmbed;
+            case DENSE -> nInputs;
+        };
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.vivarium.core.model.TransformerConfig;
 import dev.vivarium.core.task.Addition;
 import dev.vivarium.core.task.SparseParity;
 import dev.vivarium.core.task.TaskConfig;
+import dev.vivarium.core.task.Teacher;
 import dev.vivarium.core.train.TrainConfig;
 import java.util.Set;
 
@@ -37,7 +38,7 @@ final class Defaults {
         root.putIfAbsent("seed", root.numberNode(0));
         root.putIfAbsent(
                 "threads", root.numberNode(Math.min(Runtime.getRuntime().availableProcessors(), 2)));
-        kind((ObjectNode) root.get("task"), "task", source, "modular, parity, addition");
+        kind((ObjectNode) root.get("task"), "task", source, "modular, parity, addition, teacher");
         kind((ObjectNode) root.get("model"), "model", source, "transformer, mlp");
         task((ObjectNode) root.get("task"));
         model((ObjectNode) root.get("model"), source);
@@ -54,6 +55,7 @@ final class Defaults {
         switch (t.get("kind").asText()) {
             case "parity" -> SparseParity.fillDefaults(t);
             case "addition" -> Addition.fillDefaults(t);
+            case "teacher" -> Teacher.fillDefaults(t);
             default -> {}
         }
     }
@@ -74,9 +76,29 @@ final class Defaults {
         TrainConfig.fillDefaults(t);
     }
 
-    /** Fills the model's vocabulary and context sizes from the task; a conflicting value is an error. */
+    /**
+     * Fills the model's vocabulary and context sizes from the task; a conflicting value is an error, and so is
+     * a model whose input does not match the task's (real features need an MLP with {@code input: dense}).
+     */
     static void derive(ObjectNode model, TaskConfig task, String source) {
-        switch (model.get("kind").asText()) {
+        String kind = model.get("kind").asText();
+        boolean dense = "mlp".equals(kind)
+                && "dense".equalsIgnoreCase(model.path("input").asText());
+        if (task.regression() && !"mlp".equals(kind)) {
+            throw new RecipeException(
+                    source + ": model.kind: '" + kind
+                            + "' reads tokens, but this task's inputs are real-valued features; use kind: mlp with input: dense");
+        }
+        if (task.regression() && "mlp".equals(kind) && !dense) {
+            throw new RecipeException(
+                    source + ": model.input: '" + model.path("input").asText()
+                            + "' reads tokens, but this task's inputs are real-valued features; use input: dense");
+        }
+        if (!task.regression() && dense) {
+            throw new RecipeException(source + ": model.input: 'dense' reads real-valued features, which only the"
+                    + " teacher task has; this task has tokens: use onehot or embed");
+        }
+        switch (kind) {
             case "transformer" -> {
                 size(model, "dVocab", task.dVocab(), source);
                 size(model, "dVocabOut", task.dVocabOut(), source);

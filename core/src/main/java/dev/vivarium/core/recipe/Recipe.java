@@ -46,6 +46,10 @@ public record Recipe(
         if (train == null) {
             throw new IllegalArgumentException("train: required");
         }
+        if (task.regression() && train.stopAtTestAcc().isPresent()) {
+            throw new IllegalArgumentException("train.stopAtTestAcc: this task is a regression scored by mean squared"
+                    + " error, with no accuracy to stop at; leave stopAtTestAcc out (or null)");
+        }
         lens = lens == null ? java.util.Optional.empty() : lens.map(java.util.List::copyOf);
     }
 }

@@ -205,7 +205,7 @@ public final class RecipeLoader {
                 t.getBaseType() == null ? "" : t.getBaseType().getRawClass().getSimpleName();
         return switch (base) {
             case "ModelConfig" -> "transformer, mlp";
-            case "TaskConfig" -> "modular, parity, addition";
+            case "TaskConfig" -> "modular, parity, addition, teacher";
             default -> "see the recipe documentation";
         };
     }

@@ -8,6 +8,7 @@ import dev.vivarium.core.task.Addition;
 import dev.vivarium.core.task.ModularArithmetic;
 import dev.vivarium.core.task.SparseParity;
 import dev.vivarium.core.task.TaskConfig;
+import dev.vivarium.core.task.Teacher;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.stream.Collectors;
  * that cannot run (two billion samples, a vocabulary of 10,000², a hundred thousand layers) is refused with
  * the estimate and the field to change instead of exhausting the machine. Counted in doubles, so no size
  * overflows: parameters with their gradient and two optimizer slots (float32); the examples twice on the Java
- * heap and once as tensors (int64 tokens and targets); the activations of one training batch and of one
+ * heap and once as tensors (int64 tokens and targets; float32 features and values for a regression); the
+ * activations of one training batch and of one
  * evaluation chunk, forward and backward. The estimate errs high by design (a factor of about 2).
  *
  * @param parameters trainable parameters
@@ -42,7 +44,9 @@ public record Footprint(double parameters, double examples, double bytes, String
         double chunk = Math.min(recipe.train().evalBatch(), examples);
         double perExample = activationFloats(model, seq);
         double paramBytes = params * 4 * 4; // weights, gradients, two optimizer slots
-        double dataBytes = examples * seq * 8 * 2 * 3; // tokens and targets: Java arrays twice, tensors once
+        double dataBytes = task.regression()
+                ? examples * (seq + task.dVocabOut()) * 4 * 3 // features and values: Java arrays twice, tensors once
+                : examples * seq * 8 * 2 * 3; // tokens and targets: Java arrays twice, tensors once
         double activationBytes = (batch * 3 + chunk * 2) * perExample * 4; // training: forward, backward, temporaries
         // what sizes each part: the fields to change
         String modelField = modelField(model);
@@ -104,6 +108,9 @@ public record Footprint(double parameters, double examples, double bytes, String
         if (task instanceof SparseParity s) {
             return (double) s.samples() + s.testSamples();
         }
+        if (task instanceof Teacher t) {
+            return (double) t.samples() + t.testSamples();
+        }
         Addition a = (Addition) task;
         return Math.min(a.samples(), Math.pow(100, a.digits()));
     }
@@ -115,6 +122,9 @@ public record Footprint(double parameters, double examples, double bytes, String
         }
         if (task instanceof Addition a) {
             return Math.floor(a.trainFraction() * examples);
+        }
+        if (task instanceof Teacher t) {
+            return t.samples();
         }
         return ((SparseParity) task).samples();
     }
@@ -134,7 +144,7 @@ public record Footprint(double parameters, double examples, double bytes, String
         MlpConfig m = (MlpConfig) model;
         double in = m.input() == MlpConfig.Input.EMBED
                 ? (double) m.nInputs() * m.dEmbed() + (double) m.dVocab() * m.dEmbed()
-                : (double) m.nInputs() * m.dVocab();
+                : m.input() == MlpConfig.Input.DENSE ? m.nInputs() : (double) m.nInputs() * m.dVocab();
         return in * m.width()
                 + (m.depth() - 1.0) * m.width() * m.width()
                 + (double) m.width() * m.dOut()
@@ -154,7 +164,10 @@ public record Footprint(double parameters, double examples, double bytes, String
                     + seq * t.dVocabOut();
         }
         MlpConfig m = (MlpConfig) model;
-        return (double) m.nInputs() * Math.max(m.dVocab(), m.dEmbed()) + 2.0 * m.depth() * m.width() + m.dOut();
+        double input = m.input() == MlpConfig.Input.DENSE
+                ? m.nInputs()
+                : (double) m.nInputs() * Math.max(m.dVocab(), m.dEmbed());
+        return input + 2.0 * m.depth() * m.width() + m.dOut();
     }
 
     private static String modelField(ModelConfig model) {

@@ -56,7 +56,7 @@ public final class StepBenchmark {
             double median = ms[steps / 2];
             TrainingData td = trainer.data();
             long batch = td.batch(1)[0].getShape().get(0);
-            int seq = td.trainExamples().seqLen();
+            int seq = td.seqLen();
             int[] scored = td.scored();
             Model model = bench.model();
             double flops = 3 * batch * model.forwardFlops(seq, scored) / 1e9;

@@ -45,9 +45,7 @@ public final class Workbench implements AutoCloseable {
         TensorEngine.EngineInfo engine = TensorEngine.start(recipe.threads());
         TaskConfig.Data data = recipe.task().generate(recipe.seed());
         if (recordedSplit.isPresent()) {
-            data = new TaskConfig.Data(
-                    data.examples(),
-                    Splits.read(recordedSplit.get(), data.examples().n()));
+            data = data.withSplit(Splits.read(recordedSplit.get(), data.n()));
         }
         NDManager manager = NDManager.newBaseManager();
         try {

@@ -5,7 +5,10 @@ import ai.djl.ndarray.types.DataType;
 import dev.vivarium.core.engine.StepScope;
 import dev.vivarium.core.model.Model;
 
-/** Loss, per-token accuracy and exact match of a model on a data set, in chunks, without gradients. */
+/**
+ * Loss, per-token accuracy and exact match of a model on a data set, or the mean squared error of a
+ * regression, in chunks, without gradients.
+ */
 public final class Evaluator {
     private Evaluator() {}
 
@@ -19,6 +22,28 @@ public final class Evaluator {
      */
     public record Score(double loss, double accuracy, double exactMatch, double[] perPosition) {}
 
+    /**
+     * Mean squared error of a regression model over a data set, in chunks of {@code chunk} examples.
+     *
+     * @param features {@code [n, dIn]} float32
+     * @param values {@code [n, dOut]} targets
+     */
+    public static double meanSquaredError(Model model, NDArray features, NDArray values, int chunk) {
+        long n = features.getShape().get(0);
+        long outputs = values.getShape().get(1);
+        double sum = 0;
+        for (long from = 0; from < n; from += chunk) {
+            long to = Math.min(n, from + chunk);
+            try (StepScope s = new StepScope()) {
+                NDArray x = from == 0 && to == n ? features : features.get(from + ":" + to);
+                NDArray y = from == 0 && to == n ? values : values.get(from + ":" + to);
+                sum += Loss.squaredErrorSum(model.logits(x, new int[] {0}), y);
+            }
+        }
+        return sum / (n * outputs);
+    }
+
+    /** Loss and accuracies of a token model over a data set, in chunks of {@code chunk} examples. */
     public static Score evaluate(Model model, NDArray tokens, NDArray targets, int[] scored, int chunk) {
         long n = tokens.getShape().get(0);
         double lossSum = 0;

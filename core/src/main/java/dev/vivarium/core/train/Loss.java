@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.vivarium.core.engine.Ops;
 
-/** Cross-entropy in float64 (as Nanda et al.: float32 shows spurious spikes near zero loss). */
+/**
+ * Cross-entropy in float64 (as Nanda et al.: float32 shows spurious spikes near zero loss), and mean squared
+ * error for regression tasks, also reduced in float64.
+ */
 public final class Loss {
     private Loss() {}
 
@@ -24,6 +27,30 @@ public final class Loss {
     public static double crossEntropySum(NDArray logits, NDArray targets) {
         NDArray logProbs = Ops.logSoftmax64(logits);
         return -Ops.gather(logProbs, targets.expandDims(-1), -1).sum().getDouble();
+    }
+
+    /**
+     * Mean squared error, {@code mean((prediction - value)^2)} over examples and outputs (no factor 1/2, the
+     * MSE Sharma and Kaplan report). The difference is taken in float64: subtracting float64 targets promotes
+     * the float32 predictions exactly, inside the graph (a cast of the predictions would cut it).
+     *
+     * @param predictions {@code [batch, 1, dOut]} float32 (an MLP's output)
+     * @param values {@code [batch, dOut]} targets, float64 (float32 targets are converted, outside the graph)
+     * @return a float64 scalar whose gradient reaches the float32 predictions
+     */
+    public static NDArray mse(NDArray predictions, NDArray values) {
+        return squaredErrors(predictions, values).mean();
+    }
+
+    /** Sum over examples and outputs of the squared error (for averaging over evaluation chunks). */
+    public static double squaredErrorSum(NDArray predictions, NDArray values) {
+        return squaredErrors(predictions, values).sum().getDouble();
+    }
+
+    private static NDArray squaredErrors(NDArray predictions, NDArray values) {
+        NDArray p = predictions.reshape(values.getShape()); // [batch, dOut] float32
+        NDArray v = values.getDataType() == DataType.FLOAT64 ? values : values.toType(DataType.FLOAT64, false);
+        return p.sub(v).square(); // float32 - float64 is float64 (type promotion of a dimensioned tensor)
     }
 
     /** Per-token correctness {@code [batch, scored]} as booleans. */

@@ -158,6 +158,7 @@ public final class Trainer {
 
     private boolean stopsAt(Map<String, Double> row) {
         return cfg.stopAtTestAcc().isPresent()
+                && row.containsKey("test_acc") // a regression has none; its recipe refuses stopAtTestAcc
                 && row.get("test_acc") >= cfg.stopAtTestAcc().get();
     }
 
@@ -181,7 +182,9 @@ public final class Trainer {
             NDArray[] batch = data.batch(step);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray logits = model.logits(batch[0], data.scored()); // [batch, scored, vocab]
-                NDArray loss = Loss.crossEntropy(logits, batch[1]); // [] float64
+                NDArray loss = data.regression()
+                        ? Loss.mse(logits, batch[1])
+                        : Loss.crossEntropy(logits, batch[1]); // [] float64
                 gc.backward(loss);
                 double value = loss.getDouble();
                 if (!Double.isFinite(value)) {
@@ -201,6 +204,17 @@ public final class Trainer {
         row.put("step", (double) step);
         int chunk = cfg.evalBatch();
         int[] scored = data.scored();
+        if (data.regression()) { // MSE; a regression has no accuracy columns
+            row.put("train_loss", Evaluator.meanSquaredError(model, data.trainTokens(), data.trainTargets(), chunk));
+            row.put("test_loss", Evaluator.meanSquaredError(model, data.testTokens(), data.testTargets(), chunk));
+        } else {
+            logClassification(row, scored, chunk);
+        }
+        logRest(row, step, gradNorm);
+        return row;
+    }
+
+    private void logClassification(Map<String, Double> row, int[] scored, int chunk) {
         Evaluator.Score tr = Evaluator.evaluate(model, data.trainTokens(), data.trainTargets(), scored, chunk);
         Evaluator.Score te = Evaluator.evaluate(model, data.testTokens(), data.testTargets(), scored, chunk);
         row.put("train_loss", tr.loss());
@@ -214,6 +228,9 @@ public final class Trainer {
                 row.put("test_acc_pos" + scored[i], te.perPosition()[i]); // which answer digits come first
             }
         }
+    }
+
+    private void logRest(Map<String, Double> row, long step, double gradNorm) {
         row.put("lr", step == 0 ? cfg.lrAt(0) : cfg.lrAt(step - 1));
         if (!Double.isNaN(gradNorm)) {
             row.put("grad_norm", gradNorm);
@@ -232,7 +249,6 @@ public final class Trainer {
         row.putAll(perParam);
         row.put("wall_s", wallSeconds());
         listeners.forEach(l -> l.onLog(this, step, row));
-        return row;
     }
 
     private static double gradientNorm(Params params) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.vivarium.core.engine.Ops;
+import dev.vivarium.core.task.Dense;
 import dev.vivarium.core.task.Examples;
 import dev.vivarium.core.task.Split;
 import dev.vivarium.core.task.TaskConfig;
@@ -17,12 +18,15 @@ import java.util.Optional;
  */
 public final class TrainingData implements AutoCloseable {
     private final NDManager manager;
-    private final Examples train;
+    private final Examples train; // null for a regression task
     private final Examples test;
-    private final NDArray trainTokens; // [nTrain, seqLen] int64
-    private final NDArray trainTargets; // [nTrain, scored] int64
+    private final Dense trainDense; // null for a token task
+    private final Dense testDense;
+    private final NDArray trainTokens; // [nTrain, seqLen] int64, or [nTrain, dIn] float32 features
+    private final NDArray trainTargets; // [nTrain, scored] int64, or [nTrain, dOut] float64 values
     private final NDArray testTokens;
     private final NDArray testTargets;
+    private final int nTrain;
     private final Optional<Integer> batchSize;
     private final long seed;
     private long cachedEpoch = -1;
@@ -30,13 +34,28 @@ public final class TrainingData implements AutoCloseable {
 
     public TrainingData(NDManager parent, TaskConfig.Data data, Optional<Integer> batchSize, long seed) {
         this.manager = parent.newSubManager();
-        this.train = data.train();
-        this.test = data.test();
-        this.trainTokens = tokens(train);
-        this.trainTargets = targets(train);
-        this.testTokens = tokens(test);
-        this.testTargets = targets(test);
-        this.batchSize = batchSize.map(b -> Math.min(b, train.n()));
+        if (data.regression()) {
+            this.train = null;
+            this.test = null;
+            this.trainDense = data.trainDense();
+            this.testDense = data.testDense();
+            this.trainTokens = features(trainDense);
+            this.trainTargets = values(trainDense);
+            this.testTokens = features(testDense);
+            this.testTargets = values(testDense);
+            this.nTrain = trainDense.n();
+        } else {
+            this.train = data.train();
+            this.test = data.test();
+            this.trainDense = null;
+            this.testDense = null;
+            this.trainTokens = tokens(train);
+            this.trainTargets = targets(train);
+            this.testTokens = tokens(test);
+            this.testTargets = targets(test);
+            this.nTrain = train.n();
+        }
+        this.batchSize = batchSize.map(b -> Math.min(b, nTrain));
         this.seed = seed;
     }
 
@@ -48,41 +67,81 @@ public final class TrainingData implements AutoCloseable {
         return Ops.owned(Ops.longs(manager, e.targets(), new Shape(e.n(), e.scored().length)));
     }
 
-    public int[] scored() {
-        return train.scored();
+    private NDArray features(Dense d) {
+        return Ops.owned(Ops.floats(manager, d.features(), new Shape(d.n(), d.dIn())));
     }
 
+    /** Targets as float64, so that the loss subtracts in float64 (see {@link Loss#mse}). */
+    private NDArray values(Dense d) {
+        double[] v = new double[d.values().length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = d.values()[i];
+        }
+        return Ops.owned(Ops.doubles(manager, v, new Shape(d.n(), d.dOut())));
+    }
+
+    /** Whether this is a regression task's data: dense features and real targets, scored by MSE. */
+    public boolean regression() {
+        return trainDense != null;
+    }
+
+    /** The scored positions of a token task; a regression's single prediction is position 0. */
+    public int[] scored() {
+        return regression() ? new int[] {0} : train.scored();
+    }
+
+    /** Tokens per example, or features per example of a regression task. */
+    public int seqLen() {
+        return regression() ? trainDense.dIn() : train.seqLen();
+    }
+
+    /** The training examples of a token task (null for a regression task). */
     public Examples trainExamples() {
         return train;
     }
 
+    /** The held-out examples of a token task (null for a regression task). */
     public Examples testExamples() {
         return test;
     }
 
+    /** The training examples of a regression task (null for a token task). */
+    public Dense trainDense() {
+        return trainDense;
+    }
+
+    /** The held-out examples of a regression task (null for a token task). */
+    public Dense testDense() {
+        return testDense;
+    }
+
+    /** The training inputs: int64 tokens, or float32 features of a regression task. */
     public NDArray trainTokens() {
         return trainTokens;
     }
 
+    /** The training targets: int64 classes, or float64 values of a regression task. */
     public NDArray trainTargets() {
         return trainTargets;
     }
 
+    /** The held-out inputs (as {@link #trainTokens}). */
     public NDArray testTokens() {
         return testTokens;
     }
 
+    /** The held-out targets (as {@link #trainTargets}). */
     public NDArray testTargets() {
         return testTargets;
     }
 
-    /** Tokens and targets of update {@code step} (from 1); the whole train set for full batch. */
+    /** Inputs and targets of update {@code step} (from 1); the whole train set for full batch. */
     public NDArray[] batch(long step) {
-        if (batchSize.isEmpty() || batchSize.get() >= train.n()) {
+        if (batchSize.isEmpty() || batchSize.get() >= nTrain) {
             return new NDArray[] {trainTokens, trainTargets};
         }
         int b = batchSize.get();
-        int n = train.n();
+        int n = nTrain;
         long[] rows = new long[b];
         long start = (step - 1) * b;
         for (int i = 0; i < b; i++) {
@@ -97,7 +156,7 @@ public final class TrainingData implements AutoCloseable {
 
     private int[] permutation(long epoch) {
         if (epoch != cachedEpoch) {
-            cachedPerm = Split.permutation(train.n(), seed * 0x2545F4914F6CDD1DL + epoch);
+            cachedPerm = Split.permutation(nTrain, seed * 0x2545F4914F6CDD1DL + epoch);
             cachedEpoch = epoch;
         }
         return cachedPerm;

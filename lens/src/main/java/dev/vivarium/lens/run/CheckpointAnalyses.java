@@ -26,6 +26,11 @@ final class CheckpointAnalyses {
 
     /** The top Hessian eigenvalue of the training loss; no picture (one number). */
     static Output sharpness(LensRun run, long step) throws IOException {
+        if (run.data().regression()) {
+            throw new IllegalArgumentException("sharpness measures the Hessian of the cross-entropy on tokens; run "
+                    + run.dir().id() + " trains a regression on real features ("
+                    + run.recipe().task() + ")");
+        }
         Examples train = run.data().train();
         try (StepScope s = new StepScope()) {
             NDManager m = run.manager();
