@@ -17,7 +17,7 @@ class ProgressSummaryTest {
     @Test
     void aClassificationRowShowsItsAccuracies() {
         assertEquals(
-                "train_loss 0.01 test_loss 2.5 train_acc 1.000 test_acc 0.250",
+                "train_loss 0.01000 test_loss 2.500 train_acc 1.000 test_acc 0.250",
                 Progress.summary(Map.of("train_loss", 0.01, "test_loss", 2.5, "train_acc", 1.0, "test_acc", 0.25)));
     }
 }
