@@ -225,9 +225,10 @@ public final class QueryCommand implements Callable<Integer> {
         if (Files.isDirectory(root)) {
             addRuns(root, Optional.empty(), found);
         }
-        String env = System.getenv("VIVARIUM_SWEEPS");
-        boolean chosen = sweeps != null || (env != null && !env.isBlank());
-        Path sweepsRoot = sweeps != null ? sweeps : Path.of(chosen ? env : "sweeps");
+        SweepsRoot named = new SweepsRoot();
+        named.dir = sweeps;
+        boolean chosen = named.chosen();
+        Path sweepsRoot = named.dir();
         if (!Files.isDirectory(sweepsRoot)) {
             if (chosen) {
                 throw new IllegalArgumentException("--sweeps " + sweepsRoot + ": "

@@ -39,11 +39,8 @@ public final class StudyCommand implements Callable<Integer> {
             description = "Study YAML file, e.g. recipes/studies/teacher-scaling.yaml.")
     Path file;
 
-    @Option(
-            names = "--sweeps",
-            paramLabel = "DIR",
-            description = "Directory holding sweep folders (default: $VIVARIUM_SWEEPS or ./sweeps).")
-    Path sweeps;
+    @picocli.CommandLine.Mixin
+    SweepsRoot sweeps;
 
     @Option(
             names = "--registry",
@@ -60,8 +57,7 @@ public final class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StudySpec s = StudySpec.read(file);
-        String env = System.getenv("VIVARIUM_SWEEPS");
-        Path root = sweeps != null ? sweeps : Path.of(env != null && !env.isBlank() ? env : "sweeps");
+        Path root = sweeps.dir();
         Path dir = root.resolve(s.name());
         Files.createDirectories(dir);
         PredictionRegistry reg = new PredictionRegistry(registry != null ? registry : dir);

@@ -63,11 +63,8 @@ public final class SweepCommand implements Callable<Integer> {
             description = "List the points (id and overrides) after validating every one; train nothing.")
     boolean dryRun;
 
-    @Option(
-            names = "--sweeps",
-            paramLabel = "DIR",
-            description = "Directory holding sweep folders (default: $VIVARIUM_SWEEPS or ./sweeps).")
-    Path sweeps;
+    @picocli.CommandLine.Mixin
+    SweepsRoot sweeps;
 
     @Option(
             names = "--parallel",
@@ -96,8 +93,7 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     private int train(PrintWriter out) throws java.io.IOException {
-        String env = System.getenv("VIVARIUM_SWEEPS");
-        Path root = sweeps != null ? sweeps : Path.of(env != null && !env.isBlank() ? env : "sweeps");
+        Path root = sweeps.dir();
         if (slurm.slurm()) {
             SlurmExecutor.submit(file, root, slurm.options(), SweepCommand::workerPrefix, System.err);
             return 0;
