@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillLoopTest {
     private static final int KILLS = 12;
-    private static final int STEPS = 1500; // kill-loop.yaml: long enough (~3 s of steps) for kills to land in it
+    private static final int STEPS = 3000; // kill-loop.yaml: long enough (~6 s of steps) for 12 kills to land in it
 
     @TempDir
     Path runs;
@@ -55,8 +55,9 @@ class KillLoopTest {
                 started = true;
             }
             if (kills < KILLS) {
-                // JVM and engine start take ~1-2 s; a step takes ~2 ms: kills land in start-up, steps and writes
-                Thread.sleep(300 + random.nextInt(2500));
+                // JVM and engine start take ~1-2 s; a step takes ~2 ms: kills land in start-up, steps and writes, and
+                // a fast machine still leaves steps for the last kills
+                Thread.sleep(300 + random.nextInt(1500));
                 if (child.isAlive()) {
                     child.destroyForcibly();
                     child.waitFor(30, TimeUnit.SECONDS);
