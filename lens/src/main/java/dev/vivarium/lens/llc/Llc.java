@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.vivarium.core.engine.Ops;
 import dev.vivarium.core.engine.StepScope;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -176,49 +178,68 @@ public final class Llc {
         double sum = 0;
         double halfLr = o.lr() / 2;
         double noiseScale = Math.sqrt(o.lr());
-        for (int t = 0; t < steps; t++) {
-            try (StepScope s = new StepScope()) {
-                long[] rows = new long[m];
-                for (int i = 0; i < m; i++) {
-                    if (next == n) {
-                        order = shuffled(n, random);
-                        next = 0;
+        // arrays refilled in place every step, so that a step allocates nothing from Java data
+        List<NDArray> noise = new ArrayList<>();
+        List<ByteBuffer> noiseData = new ArrayList<>();
+        ByteBuffer rowData = ByteBuffer.allocateDirect(8 * m).order(ByteOrder.nativeOrder());
+        NDArray idx = Ops.owned(manager.zeros(new Shape(m), DataType.INT64));
+        try {
+            for (NDArray p : params) {
+                noise.add(Ops.owned(manager.zeros(p.getShape(), p.getDataType())));
+                int bytes = p.getDataType() == DataType.FLOAT64 ? 8 : 4;
+                noiseData.add(ByteBuffer.allocateDirect(Math.toIntExact(bytes * p.size()))
+                        .order(ByteOrder.nativeOrder()));
+            }
+            for (int t = 0; t < steps; t++) {
+                try (StepScope s = new StepScope()) {
+                    rowData.clear();
+                    for (int i = 0; i < m; i++) {
+                        if (next == n) {
+                            order = shuffled(n, random);
+                            next = 0;
+                        }
+                        rowData.putLong(order[next++]);
                     }
-                    rows[i] = order[next++];
-                }
-                NDArray idx = Ops.longs(manager, rows, new Shape(m));
-                for (NDArray p : params) {
-                    Ops.zeroGrad(p);
-                }
-                double value;
-                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray loss = f.loss(idx);
-                    gc.backward(loss);
-                    value = loss.toType(DataType.FLOAT64, false).getDouble();
-                }
-                trace[t] = value;
-                if (!Double.isFinite(value) || value > bound) {
-                    String reason = String.format(
-                            java.util.Locale.ROOT,
-                            "step %d: minibatch loss %s %s",
-                            t,
-                            value,
-                            Double.isFinite(value) ? "above the bound " + bound : "is not finite");
-                    return new Chain(Double.NaN, Double.NaN, true, reason, Arrays.copyOf(trace, t + 1));
-                }
-                if (t >= o.burnin()) {
-                    sum += value;
-                }
-                for (int i = 0; i < params.size(); i++) {
-                    NDArray p = params.get(i);
-                    NDArray drift = p.getGradient().mul(nbeta);
-                    if (o.gamma() != 0) {
-                        drift = drift.add(p.sub(start.get(i)).mul(o.gamma()));
+                    rowData.flip();
+                    idx.set(rowData);
+                    for (NDArray p : params) {
+                        Ops.zeroGrad(p);
                     }
-                    p.subi(drift.mul(halfLr));
-                    p.addi(noise(p, random, manager).mul(noiseScale));
+                    double value;
+                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        NDArray loss = f.loss(idx);
+                        gc.backward(loss);
+                        value = loss.toType(DataType.FLOAT64, false).getDouble();
+                    }
+                    trace[t] = value;
+                    if (!Double.isFinite(value) || value > bound) {
+                        String reason = String.format(
+                                java.util.Locale.ROOT,
+                                "step %d: minibatch loss %s %s",
+                                t,
+                                value,
+                                Double.isFinite(value) ? "above the bound " + bound : "is not finite");
+                        return new Chain(Double.NaN, Double.NaN, true, reason, Arrays.copyOf(trace, t + 1));
+                    }
+                    if (t >= o.burnin()) {
+                        sum += value;
+                    }
+                    for (int i = 0; i < params.size(); i++) {
+                        NDArray p = params.get(i);
+                        NDArray drift = p.getGradient().mul(nbeta);
+                        if (o.gamma() != 0) {
+                            drift = drift.add(p.sub(start.get(i)).mul(o.gamma()));
+                        }
+                        p.subi(drift.mul(halfLr));
+                        fillGaussian(noiseData.get(i), p.getDataType() == DataType.FLOAT64, random);
+                        noise.get(i).set(noiseData.get(i));
+                        p.addi(noise.get(i).mul(noiseScale));
+                    }
                 }
             }
+        } finally {
+            idx.close();
+            noise.forEach(NDArray::close);
         }
         double meanLoss = sum / o.draws();
         return new Chain(nbeta * (meanLoss - init), meanLoss, false, "", trace);
@@ -230,33 +251,28 @@ public final class Llc {
         }
     }
 
-    private static NDArray noise(NDArray like, SplittableRandom r, NDManager manager) {
-        int size = Math.toIntExact(like.size());
-        Shape shape = like.getShape();
-        if (like.getDataType() == DataType.FLOAT64) {
-            double[] v = new double[size];
-            for (int i = 0; i < size; i += 2) {
-                double u = 1 - r.nextDouble();
-                double rad = Math.sqrt(-2 * Math.log(u));
-                double a = 2 * Math.PI * r.nextDouble();
-                v[i] = rad * Math.cos(a);
-                if (i + 1 < size) {
-                    v[i + 1] = rad * Math.sin(a);
-                }
-            }
-            return Ops.doubles(manager, v, shape);
-        }
-        float[] v = new float[size];
+    /** Fills {@code buffer} with standard normal values (Box-Muller), float64 or float32, and flips it. */
+    private static void fillGaussian(ByteBuffer buffer, boolean doubles, SplittableRandom r) {
+        buffer.clear();
+        int size = buffer.capacity() / (doubles ? 8 : 4);
         for (int i = 0; i < size; i += 2) {
             double u = 1 - r.nextDouble();
             double rad = Math.sqrt(-2 * Math.log(u));
             double a = 2 * Math.PI * r.nextDouble();
-            v[i] = (float) (rad * Math.cos(a));
+            put(buffer, doubles, rad * Math.cos(a));
             if (i + 1 < size) {
-                v[i + 1] = (float) (rad * Math.sin(a));
+                put(buffer, doubles, rad * Math.sin(a));
             }
         }
-        return Ops.floats(manager, v, shape);
+        buffer.flip();
+    }
+
+    private static void put(ByteBuffer b, boolean doubles, double v) {
+        if (doubles) {
+            b.putDouble(v);
+        } else {
+            b.putFloat((float) v);
+        }
     }
 
     private static int[] shuffled(int n, SplittableRandom r) {

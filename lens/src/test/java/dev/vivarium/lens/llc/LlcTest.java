@@ -97,7 +97,7 @@ class LlcTest {
             double c = 10;
             Toys.Offsets f = new Toys.Offsets(manager, n, d, c, 1);
             // draws and burn-in are whole epochs (16 steps of 64), so the draws' constants average to c/2 exactly
-            LlcOptions o = new LlcOptions(5e-4, 1, OptionalDouble.empty(), 4, 3200, 160, 64, seed);
+            LlcOptions o = new LlcOptions(5e-4, 1, OptionalDouble.empty(), 8, 3200, 160, 64, seed);
             double nbeta = n / Math.log(n);
             double exact = d / 2.0 * nbeta / (nbeta + 1);
             Llc.Result r = run("offsets", exact, f, o);
