@@ -26,7 +26,7 @@ public record LlcOptions(
     public static final double DIVERGENCE = 100;
 
     /** The defaults, chosen on the grokking-quick model (see lens/README.md). */
-    public static final LlcOptions DEFAULTS = new LlcOptions(5e-4, 100, OptionalDouble.empty(), 4, 200, 150, 256, 0);
+    public static final LlcOptions DEFAULTS = new LlcOptions(1e-4, 1000, OptionalDouble.empty(), 4, 200, 150, 256, 0);
 
     public LlcOptions {
         if (!(lr > 0) || !Double.isFinite(lr)) {
