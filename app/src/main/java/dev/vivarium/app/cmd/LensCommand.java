@@ -1,11 +1,14 @@
 package dev.vivarium.app.cmd;
 
+import dev.vivarium.lens.llc.LlcAnalysis;
+import dev.vivarium.lens.llc.LlcOptions;
 import dev.vivarium.lens.run.Analysis;
 import dev.vivarium.lens.run.RunAnalyses;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vivarium lens RUN [--checkpoint STEP | --every] ANALYSIS...}: analyses into the run's {@code analyses/}. */
+/**
+ * {@code vivarium lens RUN [--checkpoint STEP | --every] [--llc-* ...] ANALYSIS...}: analyses into the run's
+ * {@code analyses/}; the {@code --llc-*} options set the {@code llc} analysis's SGLD.
+ */
 @Command(
         name = "lens",
         mixinStandardHelpOptions = true,
@@ -37,6 +43,56 @@ public final class LensCommand implements Callable<Integer> {
     @Option(names = "--every", description = "Analyse every checkpoint.")
     boolean every;
 
+    @Option(
+            names = "--llc-lr",
+            paramLabel = "EPS",
+            description = "llc: SGLD step size epsilon (default: ${DEFAULT-VALUE}).")
+    double llcLr = LlcOptions.DEFAULTS.lr();
+
+    @Option(
+            names = "--llc-gamma",
+            paramLabel = "GAMMA",
+            description = "llc: localisation strength gamma pulling the chain back to the checkpoint"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double llcGamma = LlcOptions.DEFAULTS.gamma();
+
+    @Option(
+            names = "--llc-nbeta",
+            paramLabel = "NBETA",
+            description = "llc: n times the inverse temperature beta (default: n / log n, beta = 1/log n).")
+    Double llcNbeta;
+
+    @Option(
+            names = "--llc-chains",
+            paramLabel = "N",
+            description = "llc: independent SGLD chains, each started at the checkpoint (default: ${DEFAULT-VALUE}).")
+    int llcChains = LlcOptions.DEFAULTS.chains();
+
+    @Option(
+            names = "--llc-draws",
+            paramLabel = "N",
+            description = "llc: steps per chain whose losses enter the estimate (default: ${DEFAULT-VALUE}).")
+    int llcDraws = LlcOptions.DEFAULTS.draws();
+
+    @Option(
+            names = "--llc-burnin",
+            paramLabel = "N",
+            description = "llc: steps per chain before the draws, not counted (default: ${DEFAULT-VALUE}).")
+    int llcBurnin = LlcOptions.DEFAULTS.burnin();
+
+    @Option(
+            names = "--llc-batch",
+            paramLabel = "M",
+            description = "llc: minibatch size of each SGLD step (default: ${DEFAULT-VALUE}; capped at the"
+                    + " training set).")
+    int llcBatch = LlcOptions.DEFAULTS.batch();
+
+    @Option(
+            names = "--llc-seed",
+            paramLabel = "SEED",
+            description = "llc: seed of the minibatches and the noise (default: ${DEFAULT-VALUE}).")
+    long llcSeed = LlcOptions.DEFAULTS.seed();
+
     @Mixin
     RunsRoot runs;
 
@@ -46,8 +102,20 @@ public final class LensCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Analysis.parseAll(analyses); // a misspelt name fails before any model is loaded
+        LlcOptions llc = new LlcOptions(
+                llcLr,
+                llcGamma,
+                llcNbeta == null ? OptionalDouble.empty() : OptionalDouble.of(llcNbeta),
+                llcChains,
+                llcDraws,
+                llcBurnin,
+                llcBatch,
+                llcSeed); // a bad option fails before any model is loaded
         Path dir = runs.resolve(run);
-        List<Path> written = RunAnalyses.run(dir, analyses, Optional.ofNullable(checkpoint), every, System.out);
+        LlcAnalysis.Settings settings =
+                new LlcAnalysis.Settings(llc, every ? Optional.empty() : Optional.ofNullable(checkpoint));
+        List<Path> written = LlcAnalysis.with(
+                settings, () -> RunAnalyses.run(dir, analyses, Optional.ofNullable(checkpoint), every, System.out));
         spec.commandLine().getOut().println("wrote " + written.size() + " file(s) under " + dir.resolve("analyses"));
         spec.commandLine().getOut().flush();
         return 0;

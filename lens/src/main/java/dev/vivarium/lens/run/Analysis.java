@@ -44,6 +44,11 @@ public enum Analysis {
             "CKA between residual-stream points that vary across inputs, and of each to the last checkpoint",
             true,
             (run, step) -> CachedAnalyses.run(CachedAnalyses.Kind.CKA, run)),
+    LLC(
+            "llc",
+            "local learning coefficient by SGLD at every checkpoint (or --checkpoint STEP), on the training split",
+            false,
+            dev.vivarium.lens.llc.LlcAnalysis::run),
     PROGRESS(
             "progress",
             "progress measures at every checkpoint and the phases read off them (modular tasks)",
