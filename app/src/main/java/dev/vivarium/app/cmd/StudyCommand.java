@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vivarium study FILE}: fit a law on one sweep, register forecasts for a second sweep before it exists,
- * train it, and score the forecasts; a summary and a plot in {@code SWEEPS/<study name>/}.
+ * train it, and score the forecasts; a summary, a plot and the prediction ledger in {@code SWEEPS/studies/<study name>/}.
  */
 @Command(
         name = "study",
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         description = "Close the loop: train the study's fit sweep, fit its law, register a forecast (the fit's"
                 + " bootstrap prediction interval) for each held-out configuration before any of its runs exist,"
                 + " train the held-out sweep, resolve and score the forecasts (interval score, log score). Writes"
-                + " SWEEPS/<study>/study.txt and study.png. Run again, it reuses completed points and registered"
+                + " SWEEPS/studies/<study>/study.txt and study.png beside the ledger. Run again, it reuses completed points and registered"
                 + " predictions.")
 public final class StudyCommand implements Callable<Integer> {
     @Spec
@@ -45,7 +45,7 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(
             names = "--registry",
             paramLabel = "DIR",
-            description = "Directory holding the prediction ledger (default: the study's folder under --sweeps).")
+            description = "Directory holding the prediction ledger (default: SWEEPS/studies/<study name>).")
     Path registry;
 
     @Option(
@@ -58,7 +58,7 @@ public final class StudyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StudySpec s = StudySpec.read(file);
         Path root = sweeps.dir();
-        Path dir = root.resolve(s.name());
+        Path dir = root.resolve("studies").resolve(s.name()); // apart from the sweep folders
         Files.createDirectories(dir);
         PredictionRegistry reg = new PredictionRegistry(registry != null ? registry : dir);
         Study.Result r = Study.run(s, root, reg, SweepCommand.options(parallel), SweepCommand::listeners, System.err);

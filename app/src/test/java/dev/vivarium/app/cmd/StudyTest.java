@@ -49,7 +49,7 @@ class StudyTest {
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("held-out values fell inside their forecast intervals"), r[1]);
 
-        PredictionRegistry reg = new PredictionRegistry(sweeps.resolve("tiny-study"));
+        PredictionRegistry reg = new PredictionRegistry(sweeps.resolve("studies/tiny-study"));
         List<Prediction> predictions = reg.list();
         assertEquals(2, predictions.size(), "one forecast per held-out configuration, not per seed");
         for (Prediction p : predictions) {
@@ -87,7 +87,7 @@ class StudyTest {
         String[] again = Cli.run("study", study.toString(), "--sweeps", sweeps.toString());
         assertEquals("0", again[0], again[2]);
         assertEquals(ledger, Files.readString(reg.ledgerFile()), "nothing registered or resolved twice");
-        assertTrue(Files.size(sweeps.resolve("tiny-study/study.png")) > 1000);
+        assertTrue(Files.size(sweeps.resolve("studies/tiny-study/study.png")) > 1000);
     }
 
     @Test
