@@ -1,14 +1,11 @@
 package dev.vivarium.sweep;
 
-import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeException;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.store.io.AtomicFiles;
-import dev.vivarium.store.run.RunDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,14 +90,23 @@ public final class SweepFolder {
         writeIndex(points);
     }
 
-    /** The points as the index and the recipes of a prepared folder give them, in the spec's order. */
-    public List<Point> points() throws IOException {
+    /**
+     * One line of the index: the point's place, id and overrides.
+     *
+     * @param index the point's index (line {@code index + 1})
+     * @param id the point id
+     * @param overrides its {@code key=value} overrides
+     */
+    record Entry(int index, String id, List<String> overrides) {}
+
+    /** The index's lines, in the spec's order; a malformed line is an error naming it. */
+    List<Entry> entries() throws IOException {
         if (!Files.isRegularFile(index())) {
             throw new IOException(
                     index() + ": not found; is " + root + " a sweep folder (made by vivarium sweep SPEC)?");
         }
         List<String> lines = Files.readAllLines(index());
-        List<Point> points = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).split("\t", -1);
             if (f.length != 4 || f[0].length() != PointId.LENGTH) {
@@ -108,26 +114,37 @@ public final class SweepFolder {
                         + ": expected 4 tab-separated fields (id of " + PointId.LENGTH
                         + " hex digits, state, run, overrides), found " + Arrays.toString(f));
             }
-            Path file = recipe(f[0]);
-            Recipe recipe;
-            try {
-                recipe = RecipeLoader.load(file, List.of());
-            } catch (RecipeException e) {
-                throw new IOException(file + ": " + e.getMessage(), e);
-            }
-            points.add(new Point(i - 1, f[0], overrides(f[3]), recipe));
+            entries.add(new Entry(i - 1, f[0], overrides(f[3])));
+        }
+        return List.copyOf(entries);
+    }
+
+    /** The points as the index and the recipes of a prepared folder give them, in the spec's order. */
+    public List<Point> points() throws IOException {
+        List<Point> points = new ArrayList<>();
+        for (Entry e : entries()) {
+            points.add(point(e));
         }
         return List.copyOf(points);
     }
 
-    /** Point {@code index} of a prepared folder (line {@code index + 1} of the index). */
+    /** Point {@code index} of a prepared folder (line {@code index + 1} of the index); only its recipe is read. */
     public Point point(int index) throws IOException {
-        List<Point> all = points();
+        List<Entry> all = entries();
         if (index < 0 || index >= all.size()) {
             throw new IllegalArgumentException("--index " + index + ": sweep " + root + " has points 0 to "
                     + (all.size() - 1) + " (" + index() + ")");
         }
-        return all.get(index);
+        return point(all.get(index));
+    }
+
+    private Point point(Entry e) throws IOException {
+        Path file = recipe(e.id());
+        try {
+            return new Point(e.index(), e.id(), e.overrides(), RecipeLoader.load(file, List.of()));
+        } catch (RecipeException ex) {
+            throw new IOException(file + ": " + ex.getMessage(), ex);
+        }
     }
 
     /** A point's overrides from the index's last field: {@code key=value} items separated by spaces. */
@@ -143,18 +160,7 @@ public final class SweepFolder {
     public void writeIndex(List<Point> points) throws IOException {
         StringBuilder b = new StringBuilder("id\tstate\trun\toverrides\n");
         for (Point p : points) {
-            Path run = run(p.id());
-            String state;
-            try {
-                state = Files.isRegularFile(run.resolve("status.json"))
-                        ? RunDir.open(run)
-                                .effectiveStatus(Duration.ofSeconds(30))
-                                .state()
-                                .toString()
-                        : "NOT_STARTED";
-            } catch (IOException e) {
-                state = "BROKEN";
-            }
+            String state = SweepReport.state(run(p.id()));
             b.append(p.id())
                     .append('\t')
                     .append(state)

@@ -55,33 +55,23 @@ public final class SweepReport {
      * @param tasks the array tasks by point index ({@link SlurmQueue#tasks}); empty: the run directories alone
      */
     public static List<Row> rows(Path dir, Map<Integer, SlurmQueue.Task> tasks) throws IOException {
-        Path index = dir.resolve(SweepFolder.INDEX);
-        if (!Files.isRegularFile(index)) {
-            throw new IOException(index + ": not found; is " + dir + " a sweep folder (made by vivarium sweep SPEC)?");
-        }
         List<Row> rows = new ArrayList<>();
-        List<String> lines = Files.readAllLines(index);
-        for (int i = 1; i < lines.size(); i++) {
-            String[] f = lines.get(i).split("\t", -1);
-            if (f.length != 4) {
-                throw new IOException(
-                        index + " line " + (i + 1) + ": expected 4 tab-separated fields, found " + f.length);
-            }
+        for (SweepFolder.Entry e : SweepFolder.at(dir).entries()) {
             Map<String, String> overrides = new LinkedHashMap<>();
-            for (String kv : SweepFolder.overrides(f[3])) {
+            for (String kv : e.overrides()) {
                 int eq = kv.indexOf('=');
                 overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
-            Path run = dir.resolve("runs").resolve(f[0]);
+            Path run = dir.resolve("runs").resolve(e.id());
             Optional<RunStatus> s = status(run);
-            String state = s.map(x -> x.state().toString()).orElse(stateWithoutStatus(run));
-            SlurmQueue.Task task = tasks.get(i - 1);
+            String state = state(s, run);
+            SlurmQueue.Task task = tasks.get(e.index());
             String slurm = "-";
             if (task != null) {
                 state = SlurmQueue.join(state, raw(run), task, java.time.Instant.now());
                 slurm = task.shown();
             }
-            rows.add(new Row(f[0], overrides, state, s.map(RunStatus::step).orElse(-1L), run, slurm));
+            rows.add(new Row(e.id(), overrides, state, s.map(RunStatus::step).orElse(-1L), run, slurm));
         }
         return rows;
     }
@@ -108,6 +98,15 @@ public final class SweepReport {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** A point's state as a reader should believe it: its run's (a dead RUNNING run is KILLED), or why none. */
+    static String state(Path run) {
+        return state(status(run), run);
+    }
+
+    private static String state(Optional<RunStatus> status, Path run) {
+        return status.map(x -> x.state().toString()).orElse(stateWithoutStatus(run));
     }
 
     /** The state shown for a point whose status cannot be read: not started, or broken. */
