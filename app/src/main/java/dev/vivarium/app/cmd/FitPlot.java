@@ -96,31 +96,38 @@ public final class FitPlot {
         line(c, "prediction upper", gx, predHi, new Color(0x999999), true).setShowInLegend(false);
         if (!heldout.isEmpty()) {
             List<Double> hx = heldout.stream().map(h -> h[0]).toList();
-            XYSeries fLo = c.addSeries(
+            Color green = new Color(0x2ca02c);
+            scatter(
+                    c,
                     "forecast interval (registered before training)",
                     hx,
-                    heldout.stream().map(h -> Math.log10(h[2])).toList());
-            fLo.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            fLo.setMarker(SeriesMarkers.TRIANGLE_UP);
-            fLo.setMarkerColor(new Color(0x2ca02c));
-            XYSeries fHi = c.addSeries(
-                    "forecast upper",
-                    hx,
-                    heldout.stream().map(h -> Math.log10(h[3])).toList());
-            fHi.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            fHi.setMarker(SeriesMarkers.TRIANGLE_DOWN);
-            fHi.setMarkerColor(new Color(0x2ca02c));
-            fHi.setShowInLegend(false);
-            XYSeries got = c.addSeries(
-                    "held-out runs (measured after)",
-                    hx,
-                    heldout.stream().map(h -> Math.log10(h[1])).toList());
-            got.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            got.setMarker(SeriesMarkers.DIAMOND);
-            got.setMarkerColor(Color.BLACK);
+                    heldout,
+                    2,
+                    SeriesMarkers.TRIANGLE_UP,
+                    green);
+            scatter(c, "forecast upper", hx, heldout, 3, SeriesMarkers.TRIANGLE_DOWN, green)
+                    .setShowInLegend(false);
+            scatter(c, "held-out runs (measured after)", hx, heldout, 1, SeriesMarkers.DIAMOND, Color.BLACK);
         }
         java.awt.image.BufferedImage img = BitmapEncoder.getBufferedImage(c);
         dev.vivarium.store.io.AtomicFiles.write(png, out -> javax.imageio.ImageIO.write(img, "png", out));
+    }
+
+    /** Markers at {@code x} for column {@code col} of the held-out rows, on the log-10 y axis. */
+    private static XYSeries scatter(
+            XYChart c,
+            String name,
+            List<Double> x,
+            List<double[]> rows,
+            int col,
+            org.knowm.xchart.style.markers.Marker marker,
+            Color color) {
+        XYSeries s =
+                c.addSeries(name, x, rows.stream().map(h -> Math.log10(h[col])).toList());
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(marker);
+        s.setMarkerColor(color);
+        return s;
     }
 
     private static XYSeries line(XYChart c, String name, List<Double> x, List<Double> y, Color color, boolean dashed) {
