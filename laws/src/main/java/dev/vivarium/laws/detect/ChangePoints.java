@@ -122,7 +122,41 @@ public record ChangePoints(int minSegment, double penalty, double plateauDrop, b
             x[i] = logSteps ? Math.log(loss.x(i)) : loss.x(i);
             y[i] = Math.log(loss.value(i));
         }
-        double noise = Math.max(Robust.noiseFromSecondDifferences(y), 1e-6);
+        return fit(loss, x, y, Math.max(Robust.noiseFromSecondDifferences(y), 1e-6));
+    }
+
+    /**
+     * Segments a series of any sign as it is, without taking logs: the fitted values of each
+     * {@link Segment} (its {@code logLossStart} and {@code logLossEnd}) are then values of the series, and
+     * {@code plateauDrop} is in the series' units. The noise is estimated from second differences as for a
+     * loss, but never taken below {@code minNoise} (a smooth curve sampled at a few checkpoints has almost
+     * none, and would otherwise be cut at every bend).
+     */
+    public Result detectValues(Series s, double minNoise) {
+        int n = s.size();
+        if (n > MAX_POINTS) {
+            throw new IllegalArgumentException(
+                    s.name() + " has " + n + " points: at most " + MAX_POINTS + " (take every k-th point first)");
+        }
+        if (n < 2 * minSegment) {
+            throw new IllegalArgumentException(s.name() + " has " + n + " points: need at least " + 2 * minSegment);
+        }
+        if (!(minNoise > 0)) {
+            throw new IllegalArgumentException("minNoise = " + minNoise + ": must be > 0");
+        }
+        double[] x = new double[n];
+        double[] y = s.values();
+        for (int i = 0; i < n; i++) {
+            if (logSteps && !(s.x(i) > 0)) {
+                throw new IllegalArgumentException(s.name() + " at step " + s.x(i) + ": log steps need positive steps");
+            }
+            x[i] = logSteps ? Math.log(s.x(i)) : s.x(i);
+        }
+        return fit(s, x, y, Math.max(Robust.noiseFromSecondDifferences(y), minNoise));
+    }
+
+    private Result fit(Series loss, double[] x, double[] y, double noise) {
+        int n = x.length;
         LineCosts cost = new LineCosts(x, y);
         double beta = penalty * Math.log(n);
         double[] best = new double[n + 1]; // best[j]: cost of points [0, j)

@@ -53,7 +53,13 @@ public enum Analysis {
             "progress",
             "progress measures at every checkpoint and the phases read off them (modular tasks)",
             false,
-            (run, step) -> ProgressTable.run(run));
+            (run, step) -> ProgressTable.run(run)),
+    TIMELINE(
+            "timeline",
+            "every measure the run has (metrics and the analyses written before it) on one step axis, with"
+                    + " change points and the stages they delimit",
+            false,
+            TimelineAnalysis::run);
 
     /** What an analysis computes from a run with {@code step}'s weights loaded (the last step for a whole-run one). */
     @FunctionalInterface
