@@ -134,6 +134,9 @@ public final class LlcAnalysis {
             }
         }
         m.put("diverged_chains", diverged);
+        // each SGLD step is one forward and one backward pass on a minibatch; the baseline one forward of all n
+        m.put("sgld_steps", traces.stream().mapToInt(t -> t.length).sum());
+        m.put("baseline_forward_examples", r.n());
         m.put("mean_draw_loss_per_chain", means);
         m.put("seconds", r.seconds());
         m.put("loss_traces", traces);
