@@ -158,32 +158,34 @@ final class TimelineAnalysis {
         List<BufferedImage> panels = new ArrayList<>();
         for (int i = 0; i < measures.size(); i++) {
             Measure m = measures.get(i);
-            boolean logY = r.changes().get(i).transform().equals("log");
-            XYChart c = Pictures.lines(
-                    i == 0 ? id + ": timeline (stage boundaries dashed)" : "",
-                    i == measures.size() - 1 ? "step (log)" : "",
-                    m.name(),
-                    true,
-                    logY,
-                    PANEL_WIDTH,
-                    i == 0 ? PANEL_HEIGHT + 30 : PANEL_HEIGHT);
-            c.getStyler().setLegendVisible(false);
-            c.getStyler().setYAxisDecimalPattern(logY ? "0.0E0" : "0.000");
-            if (lo < hi) {
-                c.getStyler().setXAxisMin(lo);
-                c.getStyler().setXAxisMax(hi);
-            }
-            Pictures.line(c, m.name(), m.steps(), m.values(), Pictures.BLUE, false);
             double[] x = m.steps();
             double[] y = m.values();
             double ylo = Double.POSITIVE_INFINITY;
             double yhi = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < y.length; k++) {
-                if (x[k] > 0 && (!logY || y[k] > 0)) {
+                if (x[k] > 0) {
                     ylo = Math.min(ylo, y[k]);
                     yhi = Math.max(yhi, y[k]);
                 }
             }
+            // log y only where it shows something: a positive measure spanning more than two decades
+            boolean logY = r.changes().get(i).transform().equals("log") && ylo > 0 && yhi > 100 * ylo;
+            XYChart c = Pictures.lines(
+                    i == 0 ? id + ": timeline (stage boundaries dashed, change points red) - " + m.name() : m.name(),
+                    i == measures.size() - 1 ? "step (log)" : "",
+                    "",
+                    true,
+                    logY,
+                    PANEL_WIDTH,
+                    i == 0 ? PANEL_HEIGHT + 30 : PANEL_HEIGHT);
+            c.getStyler().setLegendVisible(false);
+            // one label format in every panel, so that the plot areas line up
+            c.getStyler().setYAxisDecimalPattern("0.00E0");
+            if (lo < hi) {
+                c.getStyler().setXAxisMin(lo);
+                c.getStyler().setXAxisMax(hi);
+            }
+            Pictures.line(c, m.name(), m.steps(), m.values(), Pictures.BLUE, false);
             int k = 0;
             for (double s : stageSteps) {
                 if (ylo <= yhi) {
