@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  *       per-parameter norms ({@code norm.*}; their total, {@code weight_norm}, is kept);
  *   <li>{@code analyses/progress.csv}: restricted and excluded loss and the two Gini coefficients;
  *   <li>{@code analyses/llc.json}: the LLC estimate at each checkpoint;
+ *   <li>any other whole-run analysis with a {@code checkpoints} table ({@code analyses/heads.json}): each
+ *       row's numbers, and of a per-layer, per-head table the largest head of each layer;
  *   <li>per-checkpoint analyses {@code analyses/<name>/step_*.json}: sharpness (top Hessian eigenvalue),
  *       spectra (the mean power-law alpha over the weight matrices whose fit is defined), CKA (linear CKA of
  *       each residual point to the last checkpoint), Fourier (Gini coefficients and the key frequencies'
@@ -63,6 +65,18 @@ public final class Measures {
         boolean progress = progress(analyses.resolve("progress.csv"), out, problems);
         llc(analyses.resolve("llc.json"), out, problems);
         if (Files.isDirectory(analyses)) {
+            List<Path> wholeRun;
+            try (Stream<Path> s = Files.list(analyses)) {
+                wholeRun = s.filter(p -> p.getFileName().toString().endsWith(".json"))
+                        .filter(Files::isRegularFile)
+                        .filter(p -> !Set.of("llc.json", "timeline.json")
+                                .contains(p.getFileName().toString()))
+                        .sorted()
+                        .toList();
+            }
+            for (Path file : wholeRun) {
+                wholeRun(file, out, problems);
+            }
             List<Path> folders;
             try (Stream<Path> s = Files.list(analyses)) {
                 folders = s.filter(Files::isDirectory).sorted().toList();
@@ -145,6 +159,55 @@ public final class Measures {
         } catch (IOException e) {
             problems.add(
                     "analyses/llc.json: " + e.getMessage().lines().findFirst().orElse("unreadable"));
+        }
+    }
+
+    /**
+     * A whole-run analysis that reports per checkpoint ({@code checkpoints: [{step, ...}, ...]}, as
+     * {@code heads} does): each row's top-level numbers as {@code <name>.<field>}, and a per-layer, per-head
+     * table ({@code [layer][head]} numbers) as its largest head in each layer, {@code <name>.<field>.max_L<l>}.
+     */
+    private static void wholeRun(Path file, List<Measure> out, List<String> problems) {
+        String name = file.getFileName().toString().replaceAll("\\.json$", "");
+        try {
+            JsonNode rows = JSON.readTree(file.toFile()).path("checkpoints");
+            Map<String, Series> series = new LinkedHashMap<>();
+            for (JsonNode row : rows) {
+                if (!row.isObject() || !row.path("step").isNumber()) {
+                    continue;
+                }
+                double step = row.path("step").asDouble();
+                for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    JsonNode v = e.getValue();
+                    if (v.isNumber() && !BOOKKEEPING.contains(e.getKey()) && Double.isFinite(v.asDouble())) {
+                        series.computeIfAbsent(name + "." + e.getKey(), x -> new Series())
+                                .add(step, v.asDouble());
+                    } else if (v.isArray() && v.size() > 0 && v.get(0).isArray()) {
+                        for (int l = 0; l < v.size(); l++) {
+                            double max = Double.NEGATIVE_INFINITY;
+                            for (JsonNode h : v.get(l)) {
+                                if (h.isNumber()) {
+                                    max = Math.max(max, h.asDouble());
+                                }
+                            }
+                            if (Double.isFinite(max)) {
+                                series.computeIfAbsent(name + "." + e.getKey() + ".max_L" + l, x -> new Series())
+                                        .add(step, max);
+                            }
+                        }
+                    }
+                }
+            }
+            series.forEach((k, s) -> s.emit(
+                    k,
+                    "analyses/" + file.getFileName() + ": checkpoints[]."
+                            + k.substring(name.length() + 1)
+                                    .replaceAll("\\.max_L(\\d+)$", " (largest head of layer $1)"),
+                    out));
+        } catch (IOException e) {
+            problems.add("analyses/" + file.getFileName() + ": "
+                    + e.getMessage().lines().findFirst().orElse("unreadable"));
         }
     }
 

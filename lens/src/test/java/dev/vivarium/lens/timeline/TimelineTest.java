@@ -120,21 +120,41 @@ class TimelineTest {
         Path sharp = Files.createDirectories(analyses.resolve("sharpness"));
         Files.writeString(sharp.resolve("step_00000050.json"), "{\"step\":50,\"top_hessian_eigenvalue\":12.5}");
         Files.writeString(sharp.resolve("step_00000100.json"), "{\"step\":100,\"top_hessian_eigenvalue\":");
-        Path heads = Files.createDirectories(analyses.resolve("heads"));
+        Path probe = Files.createDirectories(analyses.resolve("probe"));
         Files.writeString(
-                heads.resolve("step_00000100.json"),
-                "{\"step\":100,\"examples\":64,\"prefix_matching_best\":0.875,\"note\":\"text is not a measure\"}");
+                probe.resolve("step_00000100.json"),
+                "{\"step\":100,\"examples\":64,\"accuracy\":0.875,\"note\":\"text is not a measure\"}");
+        Files.writeString(
+                analyses.resolve("heads.json"),
+                "{\"checkpoints\":[{\"step\":10,\"icl_score\":-0.5,\"prefix_matching\":[[0.1,0.3],[0.2,0.05]],"
+                        + "\"loss_by_position\":[1,2]},{\"step\":20,\"icl_score\":-1.5,"
+                        + "\"prefix_matching\":[[0.1,0.2],[0.9,0.4]]}]}");
         Measures.Read read = Measures.read(RunDir.open(dir));
         List<String> names = new ArrayList<>();
         read.measures().forEach(m -> names.add(m.name()));
         assertEquals(
-                List.of("train_loss", "test_acc", "weight_norm", "llc", "heads.prefix_matching_best", "sharpness"),
+                List.of(
+                        "train_loss",
+                        "test_acc",
+                        "weight_norm",
+                        "llc",
+                        "heads.icl_score",
+                        "heads.prefix_matching.max_L0",
+                        "heads.prefix_matching.max_L1",
+                        "probe.accuracy",
+                        "sharpness"),
                 names);
+        assertEquals(
+                List.of(0.2, 0.9),
+                java.util.Arrays.stream(read.measures().get(6).values()).boxed().toList());
+        assertEquals(
+                List.of(0.3, 0.2),
+                java.util.Arrays.stream(read.measures().get(5).values()).boxed().toList());
         Measure llc = read.measures().get(3);
         assertEquals(7.25, llc.values()[1]);
         assertEquals(50.0, llc.steps()[1]);
         assertEquals(11, read.measures().get(0).size());
-        assertEquals(1, read.measures().get(5).size(), "the torn sharpness file is left out");
+        assertEquals(1, read.measures().get(8).size(), "the torn sharpness file is left out");
         assertEquals(1, read.problems().size(), read.problems().toString());
         assertTrue(
                 read.problems().get(0).startsWith("analyses/sharpness/step_00000100.json: "),
