@@ -5,7 +5,8 @@
 # reports the SGLD steps (each one forward and one backward pass on a minibatch), the wall time of the
 # estimate itself (its JSON's `seconds`, without JVM start and model load), the time per pass, and the
 # FLOP rate from 6 x parameters x tokens per pass (the usual forward + backward estimate; attention's
-# 3-token context adds under 1%). THREADS sets the engine's threads (default: the recipe's 2).
+# 3-token context adds under 1%). THREADS sets the engine's threads of the run it trains (default: the
+# recipe's 2); the estimate runs with the run's own threads, printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${THREADS:-2}
@@ -21,7 +22,8 @@ last=$(ls "$run/checkpoints" | sed -n 's/^step_\([0-9]*\)\.safetensors$/\1/p' | 
 start=$(date +%s.%N)
 ./vivarium lens "$run" --checkpoint "$((10#$last))" llc >"$tmp/llc.log" 2>&1 || { tail -20 "$tmp/llc.log"; exit 1; }
 end=$(date +%s.%N)
-/usr/bin/python3 - "$run/analyses/llc.json" "$start" "$end" "$threads" <<'PY'
+run_threads=$(sed -n 's/^threads: *//p' "$run/config.yaml")
+/usr/bin/python3 - "$run/analyses/llc.json" "$start" "$end" "$run_threads" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 c = d["checkpoints"][-1]
