@@ -76,7 +76,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         String given = r.init().get().run();
         try {
-            Path dir = Path.of(given).isAbsolute() ? Path.of(given) : RunLookup.find(given, runs.dir());
+            Path dir =
+                    (Path.of(given).isAbsolute() ? Path.of(given) : RunLookup.find(given, runs.dir())).toAbsolutePath();
             return Parent.resolve(r.withInit(r.init().get().withRun(dir.toString())), runs.dir());
         } catch (RecipeException e) {
             throw new RecipeException(recipe + ": " + e.getMessage(), e);

@@ -52,6 +52,14 @@ public record Recipe(
             throw new IllegalArgumentException("train.stopAtTestAcc: this task is a regression scored by mean squared"
                     + " error, with no accuracy to stop at; leave stopAtTestAcc out (or null)");
         }
+        if (task.regression() && train.objective().isPresent()) {
+            throw new IllegalArgumentException("train.objective: this task is a regression, with no answer to sample"
+                    + " and reward; leave objective out");
+        }
+        if (task.regression() && train.adversarial().isPresent()) {
+            throw new IllegalArgumentException("train.adversarial: the attack maximises a cross-entropy, and this task"
+                    + " is a regression; leave adversarial out");
+        }
         lens = lens == null ? java.util.Optional.empty() : lens.map(java.util.List::copyOf);
         init = init == null ? java.util.Optional.empty() : init;
     }
