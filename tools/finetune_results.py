@@ -3,7 +3,8 @@
 
     /usr/bin/python3 tools/finetune_results.py RUNS_DIR
 
-Reads RUNS_DIR/{grok-add,sub-scratch,add-to-sub,reinforce,adv-train,adv-clean}/metrics.jsonl and writes
+Reads RUNS_DIR/{grok-add,sub-scratch,add-to-sub,reinforce,adv-train,adv-clean}/metrics.jsonl (and
+reinforce-kl0, reinforce-kl1 when present) and writes
 docs/results/finetune/{summary.txt,steps-to-99.csv,reinforce.csv,reinforce.svg} and
 docs/results/adversarial/{summary.txt,adversarial.csv,adversarial.svg}. Standard library only.
 """
@@ -102,6 +103,15 @@ def finetune(runs):
                 f.write("  %6d %8.4f %8.4f %11.4f %8.4f %8.4f\n" % (r["step"], r["reward"], r["kl"],
                                                                      r["test_reward"], r["test_kl"], r["test_acc"]))
         f.write("\n  max KL over the run: %.4f nats\n" % max(r["kl"] for r in rl))
+        f.write("\n  the KL coefficient (runs reinforce-kl0, reinforce, reinforce-kl1; --set train.objective.klCoef=K)\n")
+        f.write("  %7s %13s %13s %13s %13s\n" % ("klCoef", "reward 0->300", "kl at 300", "max kl", "test_acc 300"))
+        for name, coef in [("reinforce-kl0", 0.0), ("reinforce", 0.1), ("reinforce-kl1", 1.0)]:
+            if not os.path.exists(os.path.join(runs, name, "metrics.jsonl")):
+                continue
+            rs = rows(runs, name)
+            f.write("  %7.1f %6.4f->%6.4f %13.4f %13.4f %13.4f\n" % (coef, rs[0]["reward"], rs[-1]["reward"],
+                                                                  rs[-1]["kl"], max(r["kl"] for r in rs),
+                                                                  rs[-1]["test_acc"]))
 
 
 def adversarial(runs):
