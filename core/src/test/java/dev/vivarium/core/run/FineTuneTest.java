@@ -147,6 +147,37 @@ class FineTuneTest {
     }
 
     @Test
+    void aReinforceFineTuneResumesToTheSameWeights() throws Exception {
+        String[] rl = {"task.op=add", "train.objective={kind: reinforce, klCoef: 0.1, samples: 3}", "train.steps=12"};
+        RunDir whole = Experiment.start(child(rl), runs, Optional.of("rl-whole"), List.of(), QUIET);
+        TrainListener stopAt5 = new TrainListener() {
+            @Override
+            public void onStep(Trainer trainer, long step) {
+                if (step == 5) {
+                    trainer.requestStop();
+                }
+            }
+        };
+        RunDir cut = Experiment.start(child(rl), runs, Optional.of("rl-cut"), List.of(stopAt5), QUIET);
+        assertEquals(RunState.KILLED, cut.readStatus().state());
+        Experiment.resume(cut.root(), List.of(), QUIET);
+        SafetensorsFile a = Safetensors.read(whole.checkpointFile(12));
+        SafetensorsFile b = Safetensors.read(cut.checkpointFile(12));
+        for (String name : a.tensors().keySet()) {
+            assertArrayEquals(
+                    a.tensors().get(name).bytes(), b.tensors().get(name).bytes(), name + " after resume");
+        }
+        assertEquals(
+                TestRuns.withoutWallTime(whole.metricsFile()),
+                TestRuns.withoutWallTime(cut.metricsFile()),
+                "reward, kl and sample_reward: the same samples after the resume");
+        Map<String, Double> first =
+                TestRuns.withoutWallTime(whole.metricsFile()).get(0);
+        assertEquals(0.0, first.get("kl"), 1e-12, "step 0 is the reference model itself");
+        assertTrue(first.get("reward") > 0 && first.get("reward") < 1, "an expected reward: " + first);
+    }
+
+    @Test
     void refusesAParentOfAnotherArchitectureOrAMissingCheckpoint() {
         RecipeException shape = assertThrows(
                 RecipeException.class,
