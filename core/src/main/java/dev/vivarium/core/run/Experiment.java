@@ -1,5 +1,8 @@
 package dev.vivarium.core.run;
 
+import ai.djl.ndarray.NDManager;
+import dev.vivarium.core.engine.TensorEngine;
+import dev.vivarium.core.model.Model;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.train.Divergence;
@@ -60,6 +63,7 @@ public final class Experiment {
         Footprint.of(recipe).requireFits(Footprint.machineBytes(), MEMORY_SHARE);
         Path dir = newRunPath(recipe, runsRoot, id);
         recipe = Parent.resolve(recipe, runsRoot);
+        requireFreezeMatches(recipe);
         if (recipe.init().isPresent()
                 && dir.startsWith(Path.of(recipe.init().get().run()))) {
             throw new IllegalArgumentException(
@@ -74,6 +78,18 @@ public final class Experiment {
             train(run, recipe, false, extra, notes);
         }
         return run;
+    }
+
+    /** Refuses {@code train.freeze} globs that match no trained parameter, before the run directory is made. */
+    private static void requireFreezeMatches(Recipe recipe) {
+        if (recipe.train().freeze().isEmpty()) {
+            return;
+        }
+        TensorEngine.start(recipe.threads());
+        try (NDManager m = NDManager.newBaseManager();
+                Model model = recipe.model().build(m, recipe.seed())) {
+            recipe.train().requireFreezeMatches(model.params().trainableNames());
+        }
     }
 
     /** Continues a run from its last usable checkpoint. */
