@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vivarium.core.model.ModelConfig;
 import dev.vivarium.core.task.TaskConfig;
+import dev.vivarium.core.train.Adversarial;
+import dev.vivarium.core.train.Objective;
 import dev.vivarium.core.train.TrainConfig;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
@@ -25,6 +27,16 @@ final class Fields {
         section(root, "task", TaskConfig.class, source);
         section(root, "model", ModelConfig.class, source);
         known((ObjectNode) root.get("train"), "train.", TrainConfig.class, source);
+        if (root.get("init") instanceof ObjectNode init) {
+            known(init, "init.", Init.class, source);
+        }
+        ObjectNode train = (ObjectNode) root.get("train");
+        if (train.get("objective") instanceof ObjectNode objective) {
+            known(objective, "train.objective.", Objective.class, source);
+        }
+        if (train.get("adversarial") instanceof ObjectNode adversarial) {
+            known(adversarial, "train.adversarial.", Adversarial.class, source);
+        }
     }
 
     /** A polymorphic section, checked against the record its {@code kind} names (an unknown kind is reported when binding). */
@@ -43,7 +55,8 @@ final class Fields {
         Arrays.stream(record.getRecordComponents())
                 .map(RecordComponent::getName)
                 .forEach(allowed::add);
-        if (!prefix.isEmpty() && !record.equals(TrainConfig.class)) {
+        if (!prefix.isEmpty()
+                && Set.of(TaskConfig.class, ModelConfig.class).stream().anyMatch(c -> c.isAssignableFrom(record))) {
             allowed.add("kind");
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

@@ -1,5 +1,8 @@
 package dev.vivarium.core.run;
 
+import ai.djl.ndarray.NDManager;
+import dev.vivarium.core.engine.TensorEngine;
+import dev.vivarium.core.model.Model;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.train.Divergence;
@@ -59,6 +62,14 @@ public final class Experiment {
             throws IOException {
         Footprint.of(recipe).requireFits(Footprint.machineBytes(), MEMORY_SHARE);
         Path dir = newRunPath(recipe, runsRoot, id);
+        recipe = Parent.resolve(recipe, runsRoot);
+        requireFreezeMatches(recipe);
+        if (recipe.init().isPresent()
+                && dir.startsWith(Path.of(recipe.init().get().run()))) {
+            throw new IllegalArgumentException(
+                    "init.run: " + recipe.init().get().run()
+                            + " is this run's own directory or one above it; a fine-tune writes only into a new run");
+        }
         Files.createDirectories(dir.getParent());
         RunDir run = RunDir.create(dir);
         try (RunLock lock = RunLock.acquire(run.root())) {
@@ -67,6 +78,18 @@ public final class Experiment {
             train(run, recipe, false, extra, notes);
         }
         return run;
+    }
+
+    /** Refuses {@code train.freeze} globs that match no trained parameter, before the run directory is made. */
+    private static void requireFreezeMatches(Recipe recipe) {
+        if (recipe.train().freeze().isEmpty()) {
+            return;
+        }
+        TensorEngine.start(recipe.threads());
+        try (NDManager m = NDManager.newBaseManager();
+                Model model = recipe.model().build(m, recipe.seed())) {
+            recipe.train().requireFreezeMatches(model.params().trainableNames());
+        }
     }
 
     /** Continues a run from its last usable checkpoint. */
@@ -137,7 +160,11 @@ public final class Experiment {
             } else {
                 Splits.write(run, bench.data().split());
             }
+            if (fresh) {
+                Parent.load(recipe, trainer.model(), trainer.optimizer());
+            }
             var provenance = Provenance.of(bench.engine(), recipe.seed());
+            provenance.putAll(Parent.provenance(recipe, Parent.baseUpdates(recipe)));
             trainer.checkpointAt(recipe.train().checkpointSteps(), (t, step) -> {
                 try {
                     return Checkpoints.save(run, recipe, t.model(), t.optimizer(), step, t.wallSeconds(), provenance);

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * overflows: parameters with their gradient and two optimizer slots (float32); the examples twice on the Java
  * heap and once as tensors (int64 tokens and targets; float32 features and values for a regression); the
  * activations of one training batch and of one
- * evaluation chunk, forward and backward. The estimate errs high by design (a factor of about 2).
+ * evaluation chunk, forward and backward (backward too for a chunk under a {@code train.adversarial} attack), and a
+ * REINFORCE objective's reference model. The estimate errs high by design (a factor of about 2).
  *
  * @param parameters trainable parameters
  * @param examples examples the task generates
@@ -43,11 +44,14 @@ public record Footprint(double parameters, double examples, double bytes, String
         double batch = Math.min(recipe.train().batchSize().map(b -> (double) b).orElse(train), train);
         double chunk = Math.min(recipe.train().evalBatch(), examples);
         double perExample = activationFloats(model, seq);
-        double paramBytes = params * 4 * 4; // weights, gradients, two optimizer slots
+        double paramBytes = params * 4 * 4 // weights, gradients, two optimizer slots
+                + (recipe.train().objective().isPresent() ? params * 4 : 0); // a REINFORCE reference model
         double dataBytes = task.regression()
                 ? examples * (seq + task.dVocabOut()) * 4 * 3 // features and values: Java arrays twice, tensors once
                 : examples * seq * 8 * 2 * 3; // tokens and targets: Java arrays twice, tensors once
-        double activationBytes = (batch * 3 + chunk * 2) * perExample * 4; // training: forward, backward, temporaries
+        double chunkPasses = recipe.train().adversarial().isPresent() ? 3 : 2; // the attack differentiates evaluation
+        double activationBytes =
+                (batch * 3 + chunk * chunkPasses) * perExample * 4; // training: forward, backward, temporaries
         // what sizes each part: the fields to change
         String modelField = modelField(model);
         String taskField = taskField(task);

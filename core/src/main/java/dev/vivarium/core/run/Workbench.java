@@ -6,10 +6,13 @@ import dev.vivarium.core.model.Model;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.task.TaskConfig;
 import dev.vivarium.core.train.Optimizer;
+import dev.vivarium.core.train.Pgd;
+import dev.vivarium.core.train.Reinforce;
 import dev.vivarium.core.train.Trainer;
 import dev.vivarium.core.train.TrainingData;
 import dev.vivarium.store.run.RunDir;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -26,6 +29,7 @@ public final class Workbench implements AutoCloseable {
     private final TaskConfig.Data data;
     private TrainingData trainingData;
     private Trainer trainer;
+    private Reinforce reinforce;
 
     private Workbench(
             Recipe recipe, TensorEngine.EngineInfo engine, NDManager manager, Model model, TaskConfig.Data data) {
@@ -77,11 +81,33 @@ public final class Workbench implements AutoCloseable {
         return data;
     }
 
-    /** A trainer over this model and data with the recipe's optimizer (made on first use, then the same). */
+    /**
+     * A trainer over this model and data with the recipe's optimizer, objective and attack (made on first use,
+     * then the same). A REINFORCE objective's reference model is the recipe's {@code init} checkpoint, else the
+     * model's own initial weights (made again from the seed).
+     */
     public Trainer trainer() {
         if (trainer == null) {
             trainingData = new TrainingData(manager, data, recipe.train().batchSize(), recipe.seed());
             trainer = new Trainer(model, Optimizer.of(recipe.train(), model.params()), recipe.train(), trainingData);
+            recipe.train().adversarial().map(Pgd::new).ifPresent(trainer::adversary);
+            if (recipe.train().objective().isPresent()) {
+                Model reference = recipe.model().build(manager, recipe.seed());
+                try {
+                    if (recipe.init().isPresent()) {
+                        Parent.loadWeights(recipe, reference);
+                    }
+                } catch (IOException e) {
+                    reference.close();
+                    throw new UncheckedIOException(
+                            "cannot load the reference model of train.objective: " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    reference.close();
+                    throw e;
+                }
+                reinforce = new Reinforce(reference, recipe.train().objective().get(), recipe.seed());
+                trainer.reinforce(reinforce);
+            }
         }
         return trainer;
     }
@@ -92,6 +118,9 @@ public final class Workbench implements AutoCloseable {
                 Model md = model) {
             if (trainingData != null) {
                 trainingData.close();
+            }
+            if (reinforce != null) {
+                reinforce.close();
             }
         }
     }

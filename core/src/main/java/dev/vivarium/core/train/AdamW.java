@@ -39,7 +39,7 @@ public final class AdamW extends SlottedOptimizer {
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
         double stepSize = lr / bc1;
         try (StepScope scope = new StepScope()) {
-            for (String n : params.trainableNames()) {
+            for (String n : updated()) {
                 NDArray p = params.get(n);
                 NDArray g = p.getGradient();
                 NDArray m = slot("m", n);

@@ -24,13 +24,19 @@ public interface Optimizer {
     /** Restores the state saved by {@link #state} after {@code updates} updates. */
     void load(Map<String, Tensor> state, long updates, String source);
 
-    /** Builds the optimizer a {@link TrainConfig} asks for over the trained parameters of {@code params}. */
+    /**
+     * Builds the optimizer a {@link TrainConfig} asks for over the trained parameters of {@code params}, leaving
+     * its frozen ones alone (their optimizer state stays zero).
+     */
     static Optimizer of(TrainConfig cfg, Params params) {
-        return switch (cfg.optimizer()) {
-            case ADAMW -> new AdamW(
-                    params, cfg.betas().get(0), cfg.betas().get(1), cfg.eps(), cfg.weightDecay(), cfg::decays);
-            case SGD -> new Sgd(params, cfg.momentum(), cfg.weightDecay(), cfg::decays);
-        };
+        cfg.requireFreezeMatches(params.trainableNames());
+        SlottedOptimizer o =
+                switch (cfg.optimizer()) {
+                    case ADAMW -> new AdamW(
+                            params, cfg.betas().get(0), cfg.betas().get(1), cfg.eps(), cfg.weightDecay(), cfg::decays);
+                    case SGD -> new Sgd(params, cfg.momentum(), cfg.weightDecay(), cfg::decays);
+                };
+        return o.freezing(cfg::frozen);
     }
 
     /** Sets the gradients of every trained parameter to zero (backward accumulates). */

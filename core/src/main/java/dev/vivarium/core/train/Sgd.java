@@ -32,7 +32,7 @@ public final class Sgd extends SlottedOptimizer {
     public void step(double lr) {
         long t = nextUpdate();
         try (StepScope scope = new StepScope()) {
-            for (String n : params.trainableNames()) {
+            for (String n : updated()) {
                 NDArray p = params.get(n);
                 NDArray g = p.getGradient();
                 if (weightDecay != 0 && decays.test(n)) {

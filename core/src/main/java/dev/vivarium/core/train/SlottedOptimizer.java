@@ -17,6 +17,7 @@ abstract class SlottedOptimizer implements Optimizer {
     protected final Params params;
     private final Map<String, Map<String, NDArray>> slots = new LinkedHashMap<>();
     private long updates;
+    private java.util.function.Predicate<String> frozen = name -> false;
 
     SlottedOptimizer(Params params, String... slotNames) {
         this.params = params;
@@ -28,6 +29,17 @@ abstract class SlottedOptimizer implements Optimizer {
             }
             slots.put(slot, arrays);
         }
+    }
+
+    /** Leaves the parameters {@code frozen} accepts (by name) as they are: no update, no weight decay. */
+    SlottedOptimizer freezing(java.util.function.Predicate<String> frozen) {
+        this.frozen = frozen;
+        return this;
+    }
+
+    /** The trainable parameters an update changes: all but the frozen ones. */
+    protected List<String> updated() {
+        return params.trainableNames().stream().filter(frozen.negate()).toList();
     }
 
     /** The state array of {@code slot} for parameter {@code name}. */

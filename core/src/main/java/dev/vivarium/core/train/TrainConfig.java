@@ -1,5 +1,6 @@
 package dev.vivarium.core.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -26,6 +27,12 @@ import java.util.Optional;
  * @param checkpoints number of log-spaced checkpoints (step 0 and the last step always included)
  * @param evalBatch examples per forward pass when evaluating
  * @param stopAtTestAcc stop early once test accuracy reaches this value at a logged step
+ * @param freeze parameters that are not trained, as globs over their names (as {@code decay}): they get no
+ *     update and no weight decay; absent: none
+ * @param objective what is minimised instead of the task's loss (a REINFORCE fine-tune); absent: the task's
+ *     loss
+ * @param adversarial PGD on the token embeddings: robust accuracy logged, and optionally trained on;
+ *     absent: none
  */
 public record TrainConfig(
         Algorithm optimizer,
@@ -41,7 +48,10 @@ public record TrainConfig(
         int logEvery,
         int checkpoints,
         int evalBatch,
-        Optional<Double> stopAtTestAcc) {
+        Optional<Double> stopAtTestAcc,
+        @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<List<String>> freeze,
+        @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<Objective> objective,
+        @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<Adversarial> adversarial) {
 
     /** Optimizers Vivarium trains with. */
     public enum Algorithm {
@@ -110,11 +120,57 @@ public record TrainConfig(
                 throw new IllegalArgumentException("stopAtTestAcc: must be in (0, 1], got " + a);
             }
         });
+        freeze = freeze == null ? Optional.empty() : freeze.map(List::copyOf);
+        freeze.ifPresent(f -> {
+            if (f.stream().anyMatch(g -> g == null || g.isBlank())) {
+                throw new IllegalArgumentException("freeze: a list of parameter-name globs, got " + f);
+            }
+        });
+        objective = objective == null ? Optional.empty() : objective;
+        adversarial = adversarial == null ? Optional.empty() : adversarial;
+        if (objective.isPresent()
+                && adversarial.isPresent()
+                && adversarial.get().train()) {
+            throw new IllegalArgumentException("adversarial: training on attacked inputs (train: true) goes with the"
+                    + " task's loss, not with objective "
+                    + objective.get().kind().yamlName()
+                    + "; set adversarial.train: false or leave one out");
+        }
     }
 
-    /** Whether weight decay applies to the parameter called {@code name}. */
+    /** Refuses {@code freeze} globs that match no parameter of {@code names}, or that match all of them. */
+    public void requireFreezeMatches(List<String> names) {
+        if (freeze.isEmpty()) {
+            return;
+        }
+        for (String g : freeze.get()) {
+            if (names.stream().noneMatch(n -> matches(List.of(g), n))) {
+                throw new IllegalArgumentException(
+                        "train.freeze: '" + g + "' matches no trained parameter; they are " + String.join(", ", names));
+            }
+        }
+        if (names.stream().allMatch(this::frozen)) {
+            throw new IllegalArgumentException(
+                    "train.freeze: " + freeze.get() + " freezes every trained parameter;" + " nothing would train");
+        }
+    }
+
+    /** Whether weight decay applies to the parameter called {@code name} (never to a frozen one). */
     public boolean decays(String name) {
-        for (String glob : decay) {
+        return !frozen(name) && matches(decay, name);
+    }
+
+    /** Whether the parameter called {@code name} is frozen: not updated, not decayed. */
+    public boolean frozen(String name) {
+        return freeze.isPresent() && matches(freeze.get(), name);
+    }
+
+    /**
+     * Whether {@code name} matches one of {@code globs}: {@code *} within a dotted segment, {@code **} across
+     * segments.
+     */
+    public static boolean matches(List<String> globs, String name) {
+        for (String glob : globs) {
             String regex = java.util.Arrays.stream(glob.split("\\*\\*", -1))
                     .map(part -> java.util.Arrays.stream(part.split("\\*", -1))
                             .map(java.util.regex.Pattern::quote)
@@ -163,5 +219,29 @@ public record TrainConfig(
         t.putIfAbsent("checkpoints", t.numberNode(20));
         t.putIfAbsent("evalBatch", t.numberNode(65_536));
         t.putIfAbsent("stopAtTestAcc", t.nullNode());
+        if (t.get("objective") instanceof ObjectNode o) {
+            o.putIfAbsent("reward", o.textNode("correct"));
+            o.putIfAbsent("klCoef", o.numberNode(0.1));
+            o.putIfAbsent("samples", o.numberNode(4));
+        }
+        if (t.get("adversarial") instanceof ObjectNode a) {
+            a.putIfAbsent("norm", a.textNode("linf"));
+            a.putIfAbsent("train", a.booleanNode(true));
+            if (a.get("epsilon") != null
+                    && a.get("epsilon").isNumber()
+                    && a.get("steps") != null
+                    && a.get("steps").isInt()) {
+                a.putIfAbsent(
+                        "stepSize",
+                        a.numberNode(2.5
+                                * a.get("epsilon").asDouble()
+                                / a.get("steps").asInt()));
+            }
+        }
+        for (String optional : new String[] {"freeze", "objective", "adversarial"}) {
+            if (t.has(optional) && t.get(optional).isNull()) {
+                t.remove(optional);
+            }
+        }
     }
 }

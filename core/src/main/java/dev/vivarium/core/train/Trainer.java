@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 import dev.vivarium.core.engine.StepScope;
+import dev.vivarium.core.hook.HookScope;
 import dev.vivarium.core.model.Model;
 import dev.vivarium.core.model.Params;
 import java.io.IOException;
@@ -36,6 +37,8 @@ public final class Trainer {
     private volatile boolean stopRequested;
     private long[] checkpointSteps = new long[0];
     private CheckpointSink checkpoints;
+    private Reinforce reinforce;
+    private Pgd adversary;
 
     /** Writes the checkpoint of a step and says where its weights went. */
     @FunctionalInterface
@@ -48,6 +51,18 @@ public final class Trainer {
         this.optimizer = optimizer;
         this.cfg = cfg;
         this.data = data;
+    }
+
+    /** Trains on the REINFORCE objective instead of the task's loss, and logs its reward and KL. */
+    public Trainer reinforce(Reinforce objective) {
+        this.reinforce = objective;
+        return this;
+    }
+
+    /** Logs robust accuracy under {@code attack}, and trains on attacked inputs when its config says so. */
+    public Trainer adversary(Pgd attack) {
+        this.adversary = attack;
+        return this;
     }
 
     public Trainer listen(TrainListener l) {
@@ -178,13 +193,24 @@ public final class Trainer {
         double gradNorm = Double.NaN;
         Params params = model.params();
         try (StepScope scope = new StepScope()) {
-            Optimizer.zeroGradients(params);
             NDArray[] batch = data.batch(step);
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray logits = model.logits(batch[0], data.scored()); // [batch, scored, vocab]
-                NDArray loss = data.regression()
-                        ? Loss.mse(logits, batch[1])
-                        : Loss.crossEntropy(logits, batch[1]); // [] float64
+            int[] scored = data.scored();
+            NDArray delta = adversary != null && adversary.config().train()
+                    ? adversary.attack(model, batch[0], batch[1], scored) // before zeroing: it leaves gradients
+                    : null;
+            NDArray refLogProbs = reinforce != null ? reinforce.referenceLogProbs(batch[0], scored) : null;
+            Optimizer.zeroGradients(params);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector();
+                    HookScope perturbed = delta != null ? Pgd.perturbed(model, delta) : () -> {}) {
+                NDArray loss;
+                if (reinforce != null) {
+                    loss = reinforce.loss(model, batch[0], batch[1], scored, refLogProbs, step);
+                } else {
+                    NDArray logits = model.logits(batch[0], scored); // [batch, scored, vocab]
+                    loss = data.regression()
+                            ? Loss.mse(logits, batch[1])
+                            : Loss.crossEntropy(logits, batch[1]); // [] float64
+                }
                 gc.backward(loss);
                 double value = loss.getDouble();
                 if (!Double.isFinite(value)) {
@@ -192,7 +218,7 @@ public final class Trainer {
                 }
             }
             if (measureGradNorm) {
-                gradNorm = gradientNorm(params);
+                gradNorm = gradientNorm(params, cfg);
             }
             optimizer.step(cfg.lrAt(step - 1));
         }
@@ -209,6 +235,25 @@ public final class Trainer {
             row.put("test_loss", Evaluator.meanSquaredError(model, data.testTokens(), data.testTargets(), chunk));
         } else {
             logClassification(row, scored, chunk);
+        }
+        if (reinforce != null) {
+            double[] tr = reinforce.evaluate(model, data.trainTokens(), data.trainTargets(), scored, chunk);
+            double[] te = reinforce.evaluate(model, data.testTokens(), data.testTargets(), scored, chunk);
+            row.put("reward", tr[0]);
+            row.put("kl", tr[1]);
+            row.put("test_reward", te[0]);
+            row.put("test_kl", te[1]);
+            if (step > 0) {
+                row.put("sample_reward", reinforce.lastSampleReward());
+            }
+        }
+        if (adversary != null) {
+            Evaluator.Score robust = adversary.evaluate(model, data.testTokens(), data.testTargets(), scored, chunk);
+            row.put("robust_test_loss", robust.loss());
+            row.put("robust_test_acc", robust.accuracy());
+            if (scored.length > 1) {
+                row.put("robust_test_exact", robust.exactMatch());
+            }
         }
         logRest(row, step, gradNorm);
         return row;
@@ -251,9 +296,12 @@ public final class Trainer {
         listeners.forEach(l -> l.onLog(this, step, row));
     }
 
-    private static double gradientNorm(Params params) {
+    private static double gradientNorm(Params params, TrainConfig cfg) {
         double sq = 0;
         for (String n : params.trainableNames()) {
+            if (cfg.frozen(n)) {
+                continue; // its gradient is computed but never applied
+            }
             sq += squaredNorm(params.get(n).getGradient());
         }
         return Math.sqrt(sq);
