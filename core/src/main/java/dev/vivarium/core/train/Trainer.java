@@ -26,6 +26,9 @@ import java.util.Map;
  * before the update is applied.
  */
 public final class Trainer {
+    /** Most scored positions that get a {@code test_acc_pos<i>} column each (an induction sequence has dozens). */
+    static final int MAX_POSITION_COLUMNS = 16;
+
     private final Model model;
     private final Optimizer optimizer;
     private final TrainConfig cfg;
@@ -224,9 +227,14 @@ public final class Trainer {
         if (scored.length > 1) {
             row.put("train_exact", tr.exactMatch());
             row.put("test_exact", te.exactMatch());
-            for (int i = 0; i < scored.length; i++) {
+            for (int i = 0; i < scored.length && scored.length <= MAX_POSITION_COLUMNS; i++) {
                 row.put("test_acc_pos" + scored[i], te.perPosition()[i]); // which answer digits come first
             }
+        }
+        for (TrainingData.Group g : data.testGroups()) {
+            Evaluator.Score s = Evaluator.evaluate(model, g.tokens(), g.targets(), g.positions(), chunk);
+            row.put("test_loss_" + g.name(), s.loss());
+            row.put("test_acc_" + g.name(), s.accuracy());
         }
     }
 
