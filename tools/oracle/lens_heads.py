@@ -7,9 +7,10 @@ off the attention patterns with numpy's diagonal offsets, the copying score from
       -> lens/src/test/resources/oracle/heads_model.safetensors  (weights, TransformerLens names)
          lens/src/test/resources/oracle/heads.json               (sequences and expected values)
 
-Layout of a sequence (Vivarium's induction task): [BOS, x_1 .. x_L, x_1 .. x_L], 2L+1 tokens, BOS = vocab.
+Layout of a sequence (Vivarium's induction task): [BOS, x_1 .. x_m, x_1 .. x_m, c ...], 2L+1 tokens, BOS = vocab,
+a prefix of m in {L-1, L} tokens (the largest m whose prefix the next m tokens repeat).
   previous-token score: mean over examples and q = 1..2L of pattern[q, q-1]
-  prefix-matching score: mean over examples and q = L+1..2L of pattern[q, q-L+1]
+  prefix-matching score: mean over examples and their q = m+1..2m of pattern[q, q-m+1], each query once
   copying score: sum(eig) / sum(|eig|) of W_E[:vocab] W_V W_O W_U
   loss by position: cross-entropy of the logits at position p against the token at p+1
 
@@ -98,16 +99,26 @@ def main():
     rng = np.random.default_rng(1302)
     w = weights(rng)
     n = 24
-    prefix = rng.integers(0, V, (n, L))
-    tokens = np.concatenate([np.full((n, 1), V), prefix, prefix], axis=1)
+    rows = []
+    for i in range(n):
+        m = L - (i % 2)
+        x = rng.integers(0, V, m)
+        rows.append(np.concatenate([[V], x, x, rng.integers(0, V, 2 * (L - m))]))
+    tokens = np.stack(rows).astype(np.int64)
+    periods = []
+    for t in tokens:
+        periods.append(max(m for m in (L - 1, L) if np.array_equal(t[1:1 + m], t[1 + m:1 + 2 * m])))
     logits, patterns = forward(w, tokens)
     prev, match = [], []
     for pat in patterns:
         # offset -1 diagonal: (q, q-1) for q = 1..2L
         prev.append(np.diagonal(pat, offset=-1, axis1=2, axis2=3).mean(axis=(0, 2)).tolist())
-        # offset -(L-1) diagonal: (q, q-L+1) for q = L-1..2L; keep q >= L+1 (the last L entries)
-        d = np.diagonal(pat, offset=-(L - 1), axis1=2, axis2=3)
-        match.append(d[:, :, -L:].mean(axis=(0, 2)).tolist())
+        # offset -(m-1) diagonal: (q, q-m+1) for q = m-1..2L; keep q = m+1..2m (entries 2 .. m+1)
+        total = np.zeros(H)
+        for i, m in enumerate(periods):
+            d = np.diagonal(pat[i], offset=-(m - 1), axis1=1, axis2=2)  # [H, 2L+2-m]
+            total += d[:, 2:m + 2].sum(axis=1)
+        match.append((total / sum(periods)).tolist())
     f = {k: a.astype(np.float64) for k, a in w.items()}
     copying = []
     for l in range(2):
@@ -121,15 +132,17 @@ def main():
     logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
     targets = tokens[:, 1:]
     nll = -np.take_along_axis(logp[:, :-1], targets[..., None], -1)[..., 0]  # [n, 2L]
+    rep = np.mean(np.concatenate([nll[i, m + 1:2 * m] for i, m in enumerate(periods)]))
+    first = np.mean(np.concatenate([nll[i, 1:m] for i, m in enumerate(periods)]))
     os.makedirs(out_dir, exist_ok=True)
     safetensors_io.save(os.path.join(out_dir, "heads_model.safetensors"), w,
                         {"config": json.dumps(CFG), "step": "0", "generator": "tools/oracle/lens_heads.py"})
     expected = {
         "generator": "tools/oracle/lens_heads.py", "numpy": np.__version__,
         "vocab": V, "prefixLen": L, "config": CFG,
-        "tokens": tokens.tolist(),
+        "tokens": tokens.tolist(), "periods": periods,
         "previous_token": prev, "prefix_matching": match, "copying": copying,
-        "loss_by_position": nll.mean(0).tolist(),
+        "loss_by_position": nll.mean(0).tolist(), "loss_repeat": float(rep), "loss_first": float(first),
     }
     with open(os.path.join(out_dir, "heads.json"), "w") as fh:
         json.dump(expected, fh, indent=1)

@@ -4,33 +4,41 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Induction sequences (Olsson et al. 2022): a beginning-of-sequence token, a prefix of {@code prefixLen}
- * tokens, then {@code prefixLen} more tokens that in a share {@code repeatFraction} of the sequences repeat
- * the prefix exactly and in the rest continue it. Tokens {@code 0..vocab-1} are drawn from a fixed random
- * bigram chain (the seed's): the first uniformly, each next one uniformly among {@code branching} successors
- * of the one before, so the best a model without context can do after the first token is the bigram
- * heuristic, loss {@code log(branching)}, and only copying from earlier in the sequence does better — on the
- * repeated half of a repeated sequence, where loss can fall to 0. Token {@code vocab} is the BOS token, never
+ * Induction sequences (Olsson et al. 2022): a beginning-of-sequence token, then {@code 2 * prefixLen} tokens that
+ * in a share {@code repeatFraction} of the sequences are a prefix of {@code m} tokens, its exact repeat, and a
+ * continuation to the full length, and in the rest one continuous draw. The prefix length {@code m} is drawn per
+ * sequence, uniformly in {@code [minPrefix, prefixLen]}, so the distance from a token to its earlier occurrence
+ * varies and no fixed positional offset finds it: only matching the content (an induction head) does. Tokens
+ * {@code 0..vocab-1} come from a fixed random bigram chain (the seed's): the first uniformly, each next one
+ * uniformly among {@code branching} successors of the one before, so the best a model without context can do
+ * after the first token is the bigram heuristic, loss {@code log(branching)}, and only copying from earlier in
+ * the sequence does better — on the repeat, where loss can fall to 0. Token {@code vocab} is the BOS token, never
  * a target. Every position is scored: position {@code p} predicts the token at {@code p + 1}.
  *
- * <p>Layout of a sequence of {@code 2 * prefixLen + 1} tokens: {@code [BOS, x_1 .. x_L, y_1 .. y_L]} with
- * {@code y = x} when repeated. Held-out sequences carry two {@link ScoreGroup}s on the repeated ones: {@code
- * repeat}, the positions {@code L+1 .. 2L-1} (predicting {@code y_2 .. y_L}, each the token after an earlier
- * occurrence of the current one) and {@code first}, the positions {@code 1 .. L-1} (predicting {@code x_2 ..
- * x_L}, bigram level at best); the position predicting {@code y_1} is in neither, as nothing before it says it.
+ * <p>Layout of a repeated sequence of {@code 2L + 1} tokens ({@code L = prefixLen}): {@code [BOS, x_1 .. x_m,
+ * x_1 .. x_m, c_1 .. c_{2(L-m)}]}, the continuation {@code c} carrying on the chain from {@code x_m}. Held-out
+ * sequences carry two score groups on the repeated ones ({@link #scoreGroups}): {@code repeat}, the positions
+ * {@code m+1 .. 2m-1} (predicting {@code x_2 .. x_m} of the repeat, each the token after an earlier occurrence of
+ * the current one) and {@code first}, the positions {@code 1 .. m-1} (predicting {@code x_2 .. x_m} of the prefix,
+ * bigram level at best); the position predicting the repeat's {@code x_1} is in neither, as nothing before it
+ * says it.
  *
  * @param vocab tokens the chain draws from (targets), 2 to 4096
- * @param prefixLen tokens in the prefix, and in the half after it, at least 2
+ * @param prefixLen the longest prefix, and half the sequence after BOS, 2 to 1024
+ * @param minPrefix the shortest prefix, 2 to {@code prefixLen}
  * @param branching successors each token may be followed by in the bigram chain, 1 to {@code vocab}
- * @param repeatFraction share of sequences whose second half repeats the prefix, in [0, 1] (exact in each set:
- *     the nearest whole number of sequences)
+ * @param repeatFraction share of sequences that repeat their prefix, in [0, 1] (exact in each set: the nearest
+ *     whole number of sequences; a continuous draw that happens to repeat its first {@code minPrefix} or more
+ *     tokens is drawn again)
  * @param samples training sequences
  * @param testSamples held-out sequences, drawn apart from the training ones
  */
-public record Induction(int vocab, int prefixLen, int branching, double repeatFraction, int samples, int testSamples)
+public record Induction(
+        int vocab, int prefixLen, int minPrefix, int branching, double repeatFraction, int samples, int testSamples)
         implements TaskConfig {
 
     public Induction {
@@ -39,6 +47,10 @@ public record Induction(int vocab, int prefixLen, int branching, double repeatFr
         }
         if (prefixLen < 2 || prefixLen > 1024) {
             throw new IllegalArgumentException("prefixLen: must be in [2, 1024], got " + prefixLen);
+        }
+        if (minPrefix < 2 || minPrefix > prefixLen) {
+            throw new IllegalArgumentException(
+                    "minPrefix: must be in [2, prefixLen=" + prefixLen + "], got " + minPrefix);
         }
         if (branching < 1 || branching > vocab) {
             throw new IllegalArgumentException("branching: must be in [1, vocab=" + vocab + "], got " + branching);
@@ -81,16 +93,16 @@ public record Induction(int vocab, int prefixLen, int branching, double repeatFr
         return s;
     }
 
-    /** Positions predicting a repeated token that follows an earlier occurrence of the current one: {@code L+1 .. 2L-1}. */
-    public int[] repeatPositions() {
-        int[] s = new int[prefixLen - 1];
-        Arrays.setAll(s, i -> prefixLen + 1 + i);
+    /** Positions predicting a repeated token that follows an earlier occurrence of the current one: {@code m+1 .. 2m-1}. */
+    public static int[] repeatPositions(int m) {
+        int[] s = new int[m - 1];
+        Arrays.setAll(s, i -> m + 1 + i);
         return s;
     }
 
-    /** Positions predicting the prefix after its first token: {@code 1 .. L-1}. */
-    public int[] firstPositions() {
-        int[] s = new int[prefixLen - 1];
+    /** Positions predicting the prefix after its first token: {@code 1 .. m-1}. */
+    public static int[] firstPositions(int m) {
+        int[] s = new int[m - 1];
         Arrays.setAll(s, i -> 1 + i);
         return s;
     }
@@ -113,16 +125,32 @@ public record Induction(int vocab, int prefixLen, int branching, double repeatFr
         return next;
     }
 
-    /** Whether sequence {@code row} of {@code e} repeats its prefix: {@code y_i = x_i} for every i. */
-    public boolean repeated(Examples e, int row) {
+    /**
+     * The prefix length of sequence {@code row} of {@code e}: the largest {@code m} in {@code [minPrefix,
+     * prefixLen]} whose prefix its next {@code m} tokens repeat, or 0 if there is none (a sequence that does not
+     * repeat).
+     */
+    public int period(Examples e, int row) {
         requireLayout(e);
-        int base = row * e.seqLen();
-        for (int i = 1; i <= prefixLen; i++) {
-            if (e.tokens()[base + i] != e.tokens()[base + prefixLen + i]) {
-                return false;
+        return period(e.tokens(), row * e.seqLen());
+    }
+
+    private int period(long[] t, int base) {
+        for (int m = prefixLen; m >= minPrefix; m--) {
+            boolean same = true;
+            for (int i = 1; i <= m && same; i++) {
+                same = t[base + i] == t[base + m + i];
+            }
+            if (same) {
+                return m;
             }
         }
-        return true;
+        return 0;
+    }
+
+    /** Whether sequence {@code row} of {@code e} repeats its prefix ({@link #period} is not 0). */
+    public boolean repeated(Examples e, int row) {
+        return period(e, row) > 0;
     }
 
     /** The rows of {@code e} that repeat their prefix, ascending. */
@@ -152,17 +180,20 @@ public record Induction(int vocab, int prefixLen, int branching, double repeatFr
         long[] targets = new long[total * (len - 1)];
         for (int i = 0; i < total; i++) {
             int base = i * len;
-            tokens[base] = bos();
-            int t = r.nextInt(vocab);
-            tokens[base + 1] = t;
-            for (int p = 2; p <= 2 * prefixLen; p++) {
-                if (repeat[i] && p > prefixLen) {
-                    tokens[base + p] = tokens[base + p - prefixLen];
-                } else {
-                    t = next[t][r.nextInt(branching)];
-                    tokens[base + p] = t;
+            int m = repeat[i] ? minPrefix + r.nextInt(prefixLen - minPrefix + 1) : 0;
+            do { // a continuous draw that happens to repeat its first tokens is drawn again, so the share is exact
+                tokens[base] = bos();
+                int t = r.nextInt(vocab);
+                tokens[base + 1] = t;
+                for (int p = 2; p <= 2 * prefixLen; p++) {
+                    if (p > m && p <= 2 * m) {
+                        tokens[base + p] = tokens[base + p - m]; // the repeat; the chain resumes from x_m after it
+                    } else {
+                        t = next[t][r.nextInt(branching)];
+                        tokens[base + p] = t;
+                    }
                 }
-            }
+            } while (m == 0 && period(tokens, base) > 0);
             System.arraycopy(tokens, base + 1, targets, i * (len - 1), len - 1);
         }
         int[] train = new int[samples];
@@ -181,28 +212,46 @@ public record Induction(int vocab, int prefixLen, int branching, double repeatFr
         }
     }
 
-    /** {@code repeat} and {@code first} on the repeated sequences of {@code examples} (none if there are none). */
+    /**
+     * {@code repeat} and {@code first} on the repeated sequences of {@code examples}, one pair per prefix length
+     * that occurs (training sums each name's groups, token-weighted); none if no sequence repeats.
+     */
     @Override
     public List<ScoreGroup> scoreGroups(Examples examples) {
-        int[] rows = repeatedRows(examples);
+        java.util.TreeMap<Integer, List<Integer>> byPeriod = new java.util.TreeMap<>();
+        for (int i = 0; i < examples.n(); i++) {
+            int m = period(examples, i);
+            if (m > 0) {
+                byPeriod.computeIfAbsent(m, k -> new ArrayList<>()).add(i);
+            }
+        }
         List<ScoreGroup> groups = new ArrayList<>();
-        if (rows.length > 0) {
+        for (Map.Entry<Integer, List<Integer>> e : byPeriod.entrySet()) {
+            int m = e.getKey();
+            int[] rows = e.getValue().stream().mapToInt(Integer::intValue).toArray();
             groups.add(new ScoreGroup(
                     "repeat",
-                    "repeated sequences, positions L+1..2L-1: predicting the repeated half's tokens after its first",
+                    "repeated sequences, positions m+1..2m-1: predicting the repeat's tokens after its first",
                     rows,
-                    repeatPositions()));
+                    repeatPositions(m)));
             groups.add(new ScoreGroup(
                     "first",
-                    "repeated sequences, positions 1..L-1: predicting the prefix's tokens after its first",
+                    "repeated sequences, positions 1..m-1: predicting the prefix's tokens after its first",
                     rows,
-                    firstPositions()));
+                    firstPositions(m)));
         }
         return groups;
     }
 
-    /** Fills in what an induction recipe may leave out: 4 successors, half the sequences repeated, 20,000/2,000. */
+    /**
+     * Fills in what an induction recipe may leave out: the shortest prefix half the longest, 4 successors, half
+     * the sequences repeated, 20,000 training and 2,000 held-out sequences.
+     */
     public static void fillDefaults(ObjectNode t) {
+        if (t.hasNonNull("prefixLen") && t.get("prefixLen").canConvertToInt()) {
+            t.putIfAbsent(
+                    "minPrefix", t.numberNode(Math.max(2, t.get("prefixLen").asInt() / 2)));
+        }
         t.putIfAbsent("branching", t.numberNode(4));
         t.putIfAbsent("repeatFraction", t.numberNode(0.5));
         t.putIfAbsent("samples", t.numberNode(20_000));

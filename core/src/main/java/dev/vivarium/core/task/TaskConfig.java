@@ -32,7 +32,8 @@ public sealed interface TaskConfig permits ModularArithmetic, SparseParity, Addi
 
     /**
      * Subsets of {@code examples} (the held-out set) on which training logs a loss and accuracy of their own,
-     * {@code test_loss_<name>} and {@code test_acc_<name>}; none by default.
+     * {@code test_loss_<name>} and {@code test_acc_<name>} (groups of one name pooled, each scored token counting
+     * once); none by default.
      */
     default java.util.List<ScoreGroup> scoreGroups(Examples examples) {
         return java.util.List.of();

@@ -231,11 +231,19 @@ public final class Trainer {
                 row.put("test_acc_pos" + scored[i], te.perPosition()[i]); // which answer digits come first
             }
         }
+        Map<String, double[]> groups = new LinkedHashMap<>(); // name -> loss sum, right tokens, tokens
         for (TrainingData.Group g : data.testGroups()) {
             Evaluator.Score s = Evaluator.evaluate(model, g.tokens(), g.targets(), g.positions(), chunk);
-            row.put("test_loss_" + g.name(), s.loss());
-            row.put("test_acc_" + g.name(), s.accuracy());
+            double tokens = (double) g.tokens().getShape().get(0) * g.positions().length;
+            double[] sum = groups.computeIfAbsent(g.name(), k -> new double[3]);
+            sum[0] += s.loss() * tokens;
+            sum[1] += s.accuracy() * tokens;
+            sum[2] += tokens;
         }
+        groups.forEach((name, sum) -> {
+            row.put("test_loss_" + name, sum[0] / sum[2]);
+            row.put("test_acc_" + name, sum[1] / sum[2]);
+        });
     }
 
     private void logRest(Map<String, Double> row, long step, double gradNorm) {

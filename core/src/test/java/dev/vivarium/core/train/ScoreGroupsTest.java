@@ -22,13 +22,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A task's score groups are logged as {@code test_loss_<name>} and {@code test_acc_<name>}, equal to the mean
- * cross-entropy and accuracy computed by hand from the full logits at the group's rows and positions; a task
+ * cross-entropy and accuracy computed by hand from the full logits over every repeated sequence's own positions
+ * (prefix lengths 5 to 9: one group per length, pooled under one name); a task
  * with more than 16 scored positions (18 here) logs no per-position column.
  */
 class ScoreGroupsTest extends EngineTest {
     @Test
     void groupLossesEqualTheHandComputedMeansOverTheirRowsAndPositions() throws Exception {
-        Induction task = new Induction(12, 9, 3, 0.5, 64, 40);
+        Induction task = new Induction(12, 9, 5, 3, 0.5, 64, 40);
         TaskConfig.Data data = task.generate(2);
         TransformerConfig cfg = new TransformerConfig(
                 2, 16, 2, 8, 0, Activation.RELU, false, true, false, task.dVocab(), task.dVocabOut(), task.seqLen());
@@ -45,8 +46,8 @@ class ScoreGroupsTest extends EngineTest {
                         .toFloatArray();
             }
             Map<String, Double> expected = new HashMap<>();
-            expected.putAll(byHand(logits, test, rows, task.repeatPositions(), task.dVocabOut(), "repeat"));
-            expected.putAll(byHand(logits, test, rows, task.firstPositions(), task.dVocabOut(), "first"));
+            expected.putAll(byHand(logits, test, task, rows, true, task.dVocabOut(), "repeat"));
+            expected.putAll(byHand(logits, test, task, rows, false, task.dVocabOut(), "first"));
             TrainConfig tc = new TrainConfig(
                     TrainConfig.Algorithm.ADAMW,
                     1e-3,
@@ -83,12 +84,15 @@ class ScoreGroupsTest extends EngineTest {
     }
 
     private static Map<String, Double> byHand(
-            float[] logits, Examples test, int[] rows, int[] positions, int vocab, String name) {
+            float[] logits, Examples test, Induction task, int[] rows, boolean repeat, int vocab, String name) {
         double loss = 0;
         double right = 0;
+        double n = 0;
         int len = test.seqLen();
         for (int r : rows) {
-            for (int p : positions) {
+            int m = task.period(test, r);
+            for (int p = repeat ? m + 1 : 1; p < (repeat ? 2 * m : m); p++) {
+                n++;
                 int base = (r * len + p) * vocab;
                 int target = (int) test.tokens()[r * len + p + 1];
                 double max = Double.NEGATIVE_INFINITY;
@@ -107,7 +111,6 @@ class ScoreGroupsTest extends EngineTest {
                 right += best == target ? 1 : 0;
             }
         }
-        double n = (double) rows.length * positions.length;
         return Map.of("test_loss_" + name, loss / n, "test_acc_" + name, right / n);
     }
 }

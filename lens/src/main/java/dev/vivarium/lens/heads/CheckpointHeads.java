@@ -21,9 +21,10 @@ import java.util.List;
  * @param previousToken {@code [layer][head]} {@link HeadScores#previousToken}
  * @param prefixMatching {@code [layer][head]} {@link HeadScores#prefixMatching}
  * @param copying {@code [layer][head]} {@link HeadScores#copying} of the head's direct OV circuit
- * @param lossRepeat mean loss at positions {@code L+1 .. 2L-1} (predicting the repeated half after its first token)
- * @param lossFirst mean loss at positions {@code 1 .. L-1} (predicting the prefix after its first token)
- * @param lossByPosition mean loss at each scored position {@code 0 .. 2L-1}
+ * @param lossRepeat mean loss at positions {@code m+1 .. 2m-1} of each sequence with a prefix of m tokens (predicting
+ *     the repeat after its first token)
+ * @param lossFirst mean loss at positions {@code 1 .. m-1} (predicting the prefix after its first token)
+ * @param lossByPosition mean loss at each scored position {@code 0 .. 2L-1}, over every sequence
  */
 public record CheckpointHeads(
         long step,
@@ -55,15 +56,21 @@ public record CheckpointHeads(
         double[][] prev = new double[layers][];
         double[][] prefix = new double[layers][];
         double[] byPosition;
+        int[] periods = new int[ex.n()];
+        for (int i = 0; i < periods.length; i++) {
+            periods[i] = task.period(ex, i);
+        }
+        double[] perToken;
         try (StepScope s = new StepScope();
                 Activations cache = Caching.run(
                         model, Tensors.tokens(manager, ex.tokens(), ex.n(), len), NameFilter.names(hooks), manager)) {
             for (int l = 0; l < layers; l++) {
                 double[][][][] p = AttentionPatterns.of(cache, l);
                 prev[l] = HeadScores.previousToken(p);
-                prefix[l] = HeadScores.prefixMatching(p, task.prefixLen());
+                prefix[l] = HeadScores.prefixMatching(p, periods);
             }
-            byPosition = lossByPosition(cache.doubles(Activations.LOGITS), ex, cfg.dVocabOut());
+            perToken = losses(cache.doubles(Activations.LOGITS), ex, cfg.dVocabOut());
+            byPosition = columnMeans(perToken, ex.n(), ex.scored().length);
         }
         double[][] copy = new double[layers][cfg.nHeads()];
         double[][] wE = matrix(model, "embed.W_E", cfg.dVocab(), cfg.dModel());
@@ -84,8 +91,8 @@ public record CheckpointHeads(
                 prev,
                 prefix,
                 copy,
-                mean(byPosition, task.repeatPositions()),
-                mean(byPosition, task.firstPositions()),
+                mean(perToken, ex.scored().length, periods, true),
+                mean(perToken, ex.scored().length, periods, false),
                 byPosition);
     }
 
@@ -93,11 +100,11 @@ public record CheckpointHeads(
         return Tensors.reshape(Tensors.doubles(model.params().get(name)), rows, cols);
     }
 
-    /** Mean cross-entropy at each scored position, in float64, from logits {@code [n, seqLen, vocab]}. */
-    static double[] lossByPosition(double[] logits, Examples ex, int vocab) {
+    /** Cross-entropy of every example at every scored position, in float64, from logits {@code [n, seqLen, vocab]}. */
+    static double[] losses(double[] logits, Examples ex, int vocab) {
         int len = ex.seqLen();
         int scored = ex.scored().length;
-        double[] loss = new double[scored];
+        double[] loss = new double[ex.n() * scored];
         for (int i = 0; i < ex.n(); i++) {
             for (int j = 0; j < scored; j++) {
                 int base = (i * len + ex.scored()[j]) * vocab;
@@ -110,17 +117,33 @@ public record CheckpointHeads(
                     z += Math.exp(logits[base + c] - max);
                 }
                 int y = (int) ex.targets()[i * scored + j];
-                loss[j] += (max + Math.log(z) - logits[base + y]) / ex.n();
+                loss[i * scored + j] = max + Math.log(z) - logits[base + y];
             }
         }
         return loss;
     }
 
-    private static double mean(double[] byPosition, int[] positions) {
-        double s = 0;
-        for (int p : positions) {
-            s += byPosition[p];
+    private static double[] columnMeans(double[] v, int rows, int cols) {
+        double[] m = new double[cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                m[j] += v[i * cols + j] / rows;
+            }
         }
-        return s / positions.length;
+        return m;
+    }
+
+    /** Token-weighted mean loss over each example's repeat ({@code m+1..2m-1}) or first ({@code 1..m-1}) positions. */
+    private static double mean(double[] perToken, int cols, int[] periods, boolean repeat) {
+        double s = 0;
+        long n = 0;
+        for (int i = 0; i < periods.length; i++) {
+            int[] positions = repeat ? Induction.repeatPositions(periods[i]) : Induction.firstPositions(periods[i]);
+            for (int p : positions) {
+                s += perToken[i * cols + p]; // scored positions are 0..2L-1: column p is position p
+            }
+            n += positions.length;
+        }
+        return s / n;
     }
 }

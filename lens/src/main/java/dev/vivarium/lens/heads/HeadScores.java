@@ -7,7 +7,7 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Per-head scores of Olsson et al. 2022 ("In-context Learning and Induction Heads"), on attention patterns
- * {@code pattern[example][head][query][key]} of sequences {@code [BOS, x_1 .. x_L, x_1 .. x_L]} and on a head's
+ * {@code pattern[example][head][query][key]} of sequences {@code [BOS, x_1 .. x_m, x_1 .. x_m, ...]} and on a head's
  * OV circuit. Pure functions of arrays, so that each can be checked against an independent computation.
  */
 public final class HeadScores {
@@ -15,8 +15,9 @@ public final class HeadScores {
     public static final String PREVIOUS_TOKEN = "mean attention from each position q >= 1 to position q-1";
 
     /** Prefix-matching score, in words. */
-    public static final String PREFIX_MATCHING = "mean attention from each position q of the repeated half"
-            + " (q = L+1 .. 2L, holding x_{q-L}) to the token after that token's earlier occurrence (position q-L+1)";
+    public static final String PREFIX_MATCHING = "mean attention from each position q of the repeat (q = m+1 .. 2m"
+            + " for a prefix of m tokens, holding x_{q-m}) to the token after that token's earlier occurrence"
+            + " (position q-m+1)";
 
     /** Copying score, in words. */
     public static final String COPYING = "sum of the eigenvalues of the OV circuit W_E W_V W_O W_U (tokens to logits,"
@@ -44,26 +45,34 @@ public final class HeadScores {
     }
 
     /**
-     * Mean over examples and queries {@code q = L+1 .. 2L} of {@code pattern[q][q-L+1]}, for each head; the
-     * patterns are of {@code 2L+1} positions.
+     * Mean over examples and their queries {@code q = m+1 .. 2m} of {@code pattern[q][q-m+1]}, for each head, where
+     * {@code m = periods[example]} is the example's prefix length (its repeat runs over positions {@code m+1 ..
+     * 2m}); each query counts once.
      */
-    public static double[] prefixMatching(double[][][][] pattern, int prefixLen) {
+    public static double[] prefixMatching(double[][][][] pattern, int[] periods) {
         int heads = pattern[0].length;
         int t = pattern[0][0].length;
-        if (t != 2 * prefixLen + 1) {
+        if (periods.length != pattern.length) {
             throw new IllegalArgumentException(
-                    "prefix matching needs patterns over 2L+1 = " + (2 * prefixLen + 1) + " positions, got " + t);
+                    "prefix matching: " + periods.length + " periods for " + pattern.length + " examples");
         }
         double[] s = new double[heads];
-        for (double[][][] ex : pattern) {
+        long queries = 0;
+        for (int i = 0; i < pattern.length; i++) {
+            int m = periods[i];
+            if (m < 2 || 2 * m >= t) {
+                throw new IllegalArgumentException(
+                        "prefix matching: example " + i + " has prefix length " + m + ", needs 2 <= m and 2m < " + t);
+            }
             for (int h = 0; h < heads; h++) {
-                for (int q = prefixLen + 1; q <= 2 * prefixLen; q++) {
-                    s[h] += ex[h][q][q - prefixLen + 1];
+                for (int q = m + 1; q <= 2 * m; q++) {
+                    s[h] += pattern[i][h][q][q - m + 1];
                 }
             }
+            queries += m;
         }
         for (int h = 0; h < heads; h++) {
-            s[h] /= (double) pattern.length * prefixLen;
+            s[h] /= queries;
         }
         return s;
     }

@@ -78,15 +78,15 @@ public final class HeadsAnalysis {
         out.put("sequences", n);
         out.put(
                 "subset",
-                "the first " + n + " repeated sequences of the test split (prefix of L = " + task.prefixLen()
-                        + " tokens, repeated once)");
+                "the first " + n + " repeated sequences of the test split (prefixes of " + task.minPrefix() + " to "
+                        + task.prefixLen() + " tokens, each repeated once)");
         out.put("previous_token_definition", HeadScores.PREVIOUS_TOKEN);
         out.put("prefix_matching_definition", HeadScores.PREFIX_MATCHING);
         out.put("copying_definition", HeadScores.COPYING);
         out.put(
                 "icl_score_definition",
-                "mean loss at positions L+1..2L-1 (the repeated half after its first token) minus mean loss at"
-                        + " positions 1..L-1 (the prefix after its first token), on the same sequences; Olsson et al."
+                "mean loss at positions m+1..2m-1 (the repeat after its first token) minus mean loss at"
+                        + " positions 1..m-1 (the prefix after its first token), on the same sequences; Olsson et al."
                         + " take loss at token 500 minus loss at token 50");
         out.put("bigram_loss", Math.log(task.branching()));
         out.put(

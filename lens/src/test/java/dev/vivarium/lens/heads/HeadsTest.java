@@ -55,7 +55,7 @@ class HeadsTest {
             uniformMatch += 1.0 / (q + 1) / L;
         }
         double[] prev = HeadScores.previousToken(p);
-        double[] match = HeadScores.prefixMatching(p, L);
+        double[] match = HeadScores.prefixMatching(p, new int[] {L, L, L});
         assertEquals(1.0, prev[0], 1e-15);
         assertEquals(uniformPrev, prev[2], 1e-15);
         assertEquals(1.0, match[1], 1e-15);
@@ -121,7 +121,11 @@ class HeadsTest {
                 }
             }
         }
-        Induction task = new Induction(vocab, prefixLen, 2, 1.0, 10, 10);
+        Induction task = new Induction(vocab, prefixLen, prefixLen - 1, 2, 1.0, 10, 10);
+        int[] periods = new int[n];
+        for (int i = 0; i < n; i++) {
+            periods[i] = want.get("periods").get(i).asInt();
+        }
         Examples ex = new Examples(n, len, tokens, task.scored(), targets);
         TestModels.engine();
         try (NDManager m = NDManager.newBaseManager();
@@ -139,13 +143,13 @@ class HeadsTest {
             }
             double[] loss = Oracle.vector(want.get("loss_by_position"));
             assertArrayEquals(loss, got.lossByPosition(), 1e-4);
-            double rep = 0;
-            double first = 0;
-            for (int j = 0; j < prefixLen - 1; j++) {
-                rep += loss[prefixLen + 1 + j] / (prefixLen - 1);
-                first += loss[1 + j] / (prefixLen - 1);
+            assertEquals(want.get("loss_repeat").asDouble(), got.lossRepeat(), 1e-4);
+            assertEquals(want.get("loss_first").asDouble(), got.lossFirst(), 1e-4);
+            assertEquals(got.lossRepeat() - got.lossFirst(), got.iclScore(), 1e-15);
+            Examples exCheck = ex;
+            for (int i = 0; i < n; i++) {
+                assertEquals(periods[i], task.period(exCheck, i), "prefix length of sequence " + i);
             }
-            assertEquals(rep - first, got.iclScore(), 1e-4);
             assertTrue(got.previousToken()[0][0] > 0.4, "the planted previous-token head stands out");
             assertTrue(got.copying()[1][0] > 0.95, "the planted copying head copies");
         }
