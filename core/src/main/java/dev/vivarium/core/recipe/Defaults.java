@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vivarium.core.model.MlpConfig;
 import dev.vivarium.core.model.TransformerConfig;
 import dev.vivarium.core.task.Addition;
+import dev.vivarium.core.task.Induction;
 import dev.vivarium.core.task.SparseParity;
 import dev.vivarium.core.task.TaskConfig;
 import dev.vivarium.core.task.Teacher;
@@ -38,7 +39,7 @@ final class Defaults {
         root.putIfAbsent("seed", root.numberNode(0));
         root.putIfAbsent(
                 "threads", root.numberNode(Math.min(Runtime.getRuntime().availableProcessors(), 2)));
-        kind((ObjectNode) root.get("task"), "task", source, "modular, parity, addition, teacher");
+        kind((ObjectNode) root.get("task"), "task", source, "modular, parity, addition, teacher, induction");
         kind((ObjectNode) root.get("model"), "model", source, "transformer, mlp");
         task((ObjectNode) root.get("task"));
         model((ObjectNode) root.get("model"), source);
@@ -73,6 +74,7 @@ final class Defaults {
             case "parity" -> SparseParity.fillDefaults(t);
             case "addition" -> Addition.fillDefaults(t);
             case "teacher" -> Teacher.fillDefaults(t);
+            case "induction" -> Induction.fillDefaults(t);
             default -> {}
         }
     }

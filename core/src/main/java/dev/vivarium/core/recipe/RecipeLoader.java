@@ -205,7 +205,7 @@ public final class RecipeLoader {
                 t.getBaseType() == null ? "" : t.getBaseType().getRawClass().getSimpleName();
         return switch (base) {
             case "ModelConfig" -> "transformer, mlp";
-            case "TaskConfig" -> "modular, parity, addition, teacher";
+            case "TaskConfig" -> "modular, parity, addition, teacher, induction";
             default -> "see the recipe documentation";
         };
     }

@@ -5,6 +5,7 @@ import dev.vivarium.core.model.ModelConfig;
 import dev.vivarium.core.model.TransformerConfig;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.task.Addition;
+import dev.vivarium.core.task.Induction;
 import dev.vivarium.core.task.ModularArithmetic;
 import dev.vivarium.core.task.SparseParity;
 import dev.vivarium.core.task.TaskConfig;
@@ -115,6 +116,9 @@ public record Footprint(double parameters, double examples, double bytes, String
         if (task instanceof Teacher t) {
             return (double) t.samples() + t.testSamples();
         }
+        if (task instanceof Induction i) {
+            return (double) i.samples() + i.testSamples();
+        }
         Addition a = (Addition) task;
         return Math.min(a.samples(), Math.pow(100, a.digits()));
     }
@@ -129,6 +133,9 @@ public record Footprint(double parameters, double examples, double bytes, String
         }
         if (task instanceof Teacher t) {
             return t.samples();
+        }
+        if (task instanceof Induction i) {
+            return i.samples();
         }
         return ((SparseParity) task).samples();
     }

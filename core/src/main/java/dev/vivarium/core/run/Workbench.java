@@ -89,6 +89,9 @@ public final class Workbench implements AutoCloseable {
     public Trainer trainer() {
         if (trainer == null) {
             trainingData = new TrainingData(manager, data, recipe.train().batchSize(), recipe.seed());
+            if (!data.regression()) {
+                trainingData.withTestGroups(recipe.task().scoreGroups(data.test()));
+            }
             trainer = new Trainer(model, Optimizer.of(recipe.train(), model.params()), recipe.train(), trainingData);
             recipe.train().adversarial().map(Pgd::new).ifPresent(trainer::adversary);
             if (recipe.train().objective().isPresent()) {

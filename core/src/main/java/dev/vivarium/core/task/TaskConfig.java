@@ -9,9 +9,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ModularArithmetic.class, name = "modular"),
     @JsonSubTypes.Type(value = SparseParity.class, name = "parity"),
     @JsonSubTypes.Type(value = Addition.class, name = "addition"),
-    @JsonSubTypes.Type(value = Teacher.class, name = "teacher")
+    @JsonSubTypes.Type(value = Teacher.class, name = "teacher"),
+    @JsonSubTypes.Type(value = Induction.class, name = "induction")
 })
-public sealed interface TaskConfig permits ModularArithmetic, SparseParity, Addition, Teacher {
+public sealed interface TaskConfig permits ModularArithmetic, SparseParity, Addition, Teacher, Induction {
     /** Input vocabulary size (0 for a regression task, whose inputs are real numbers). */
     int dVocab();
 
@@ -28,6 +29,15 @@ public sealed interface TaskConfig permits ModularArithmetic, SparseParity, Addi
 
     /** The task's data, deterministic in {@code seed}: its examples and its train/test split. */
     Data generate(long seed);
+
+    /**
+     * Subsets of {@code examples} (the held-out set) on which training logs a loss and accuracy of their own,
+     * {@code test_loss_<name>} and {@code test_acc_<name>} (groups of one name pooled, each scored token counting
+     * once); none by default.
+     */
+    default java.util.List<ScoreGroup> scoreGroups(Examples examples) {
+        return java.util.List.of();
+    }
 
     /**
      * Examples and their split: token examples for a classification task, dense ones for a regression task

@@ -27,6 +27,9 @@ import java.util.Map;
  * before the update is applied.
  */
 public final class Trainer {
+    /** Most scored positions that get a {@code test_acc_pos<i>} column each (an induction sequence has dozens). */
+    static final int MAX_POSITION_COLUMNS = 16;
+
     private final Model model;
     private final Optimizer optimizer;
     private final TrainConfig cfg;
@@ -269,10 +272,23 @@ public final class Trainer {
         if (scored.length > 1) {
             row.put("train_exact", tr.exactMatch());
             row.put("test_exact", te.exactMatch());
-            for (int i = 0; i < scored.length; i++) {
+            for (int i = 0; i < scored.length && scored.length <= MAX_POSITION_COLUMNS; i++) {
                 row.put("test_acc_pos" + scored[i], te.perPosition()[i]); // which answer digits come first
             }
         }
+        Map<String, double[]> groups = new LinkedHashMap<>(); // name -> loss sum, right tokens, tokens
+        for (TrainingData.Group g : data.testGroups()) {
+            Evaluator.Score s = Evaluator.evaluate(model, g.tokens(), g.targets(), g.positions(), chunk);
+            double tokens = (double) g.tokens().getShape().get(0) * g.positions().length;
+            double[] sum = groups.computeIfAbsent(g.name(), k -> new double[3]);
+            sum[0] += s.loss() * tokens;
+            sum[1] += s.accuracy() * tokens;
+            sum[2] += tokens;
+        }
+        groups.forEach((name, sum) -> {
+            row.put("test_loss_" + name, sum[0] / sum[2]);
+            row.put("test_acc_" + name, sum[1] / sum[2]);
+        });
     }
 
     private void logRest(Map<String, Double> row, long step, double gradNorm) {

@@ -29,6 +29,7 @@ public final class TrainingData implements AutoCloseable {
     private final int nTrain;
     private final Optional<Integer> batchSize;
     private final long seed;
+    private final java.util.List<Group> testGroups = new java.util.ArrayList<>();
     private long cachedEpoch = -1;
     private int[] cachedPerm;
 
@@ -78,6 +79,35 @@ public final class TrainingData implements AutoCloseable {
             v[i] = d.values()[i];
         }
         return Ops.owned(Ops.doubles(manager, v, new Shape(d.n(), d.dOut())));
+    }
+
+    /**
+     * A score group of the held-out set as engine arrays: its tokens, its targets at its positions.
+     *
+     * @param name the metric suffix
+     * @param tokens {@code [rows, seqLen]} int64
+     * @param targets {@code [rows, positions]} int64
+     * @param positions the scored positions
+     */
+    public record Group(String name, NDArray tokens, NDArray targets, int[] positions) {}
+
+    /**
+     * Adds the task's score groups of the held-out set ({@link TaskConfig#scoreGroups}), whose loss and
+     * accuracy training logs beside the whole set's; a group without rows is left out.
+     */
+    public TrainingData withTestGroups(java.util.List<dev.vivarium.core.task.ScoreGroup> groups) {
+        for (dev.vivarium.core.task.ScoreGroup g : groups) {
+            if (g.rows().length > 0) {
+                Examples e = g.select(test);
+                testGroups.add(new Group(g.name(), tokens(e), targets(e), g.positions()));
+            }
+        }
+        return this;
+    }
+
+    /** The held-out score groups, in the task's order. */
+    public java.util.List<Group> testGroups() {
+        return java.util.List.copyOf(testGroups);
     }
 
     /** Whether this is a regression task's data: dense features and real targets, scored by MSE. */

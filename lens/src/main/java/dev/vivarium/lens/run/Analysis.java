@@ -49,6 +49,12 @@ public enum Analysis {
             "local learning coefficient by SGLD at every checkpoint (or --checkpoint STEP), on the training split",
             false,
             dev.vivarium.lens.llc.LlcAnalysis::run),
+    HEADS(
+            "heads",
+            "induction heads at every checkpoint: previous-token, prefix-matching, copying and ICL scores, and the"
+                    + " phase change (induction tasks)",
+            false,
+            dev.vivarium.lens.heads.HeadsAnalysis::run),
     PROGRESS(
             "progress",
             "progress measures at every checkpoint and the phases read off them (modular tasks)",
