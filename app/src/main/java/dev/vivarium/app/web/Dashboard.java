@@ -21,6 +21,16 @@ public final class Dashboard implements AutoCloseable {
     private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
             + " script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    static {
+        // Javalin and Jetty say a dozen INFO lines on start; the command says the one that matters
+        for (String logger : new String[] {"io.javalin", "org.eclipse.jetty"}) {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "warn");
+            }
+        }
+    }
+
     private final Javalin app;
     private final Api api;
     private final String host;
