@@ -35,7 +35,11 @@ public final class Api {
     public static final int DEFAULT_BUCKETS = 1000;
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads the lens's JSON, which writes NaN and infinities as JSON's extension tokens. */
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
     private static final long MAX_ANALYSIS_BYTES = 64L << 20;
 
     private final RunCatalog catalog;

@@ -171,7 +171,7 @@
         x: { time: false, distr: opts.logX ? 3 : 1 },
         y: { distr: opts.logY ? 3 : 1 },
       },
-      axes: [{ label: opts.xWall ? 'wall time (s)' : 'step' }, {}],
+      axes: [{ label: opts.xLabel || (opts.xWall ? 'wall time (s)' : 'step') }, {}],
       legend: { show: usable.length <= 12 },
       bands: bands || [],
       cursor: { drag: { x: true, y: false } },
@@ -210,6 +210,7 @@
 
   function route() {
     clearTimers();
+    window.vivarium.marks = {}; // a new page: its own timings (a hash change does not reload the document)
     const hash = location.hash || (EMBEDDED ? EMBEDDED.start : '#/runs');
     const [path, query] = hash.slice(1).split('?');
     const params = new URLSearchParams(query || '');
@@ -579,7 +580,7 @@
     const n = matrix.length, m = n ? matrix[0].length : 0;
     const cell = Math.max(3, Math.min(28, Math.floor(360 / Math.max(n, m, 1))));
     const left = 60, top = 20;
-    const c = el('canvas', { width: left + m * cell + 70, height: top + n * cell + 30, class: 'heat', 'data-cells': n * m });
+    const c = el('canvas', { width: left + m * cell + 130, height: top + n * cell + 30, class: 'heat', 'data-cells': n * m });
     const g = c.getContext('2d');
     const flat = matrix.flat().filter(Number.isFinite);
     const lo = opts && opts.min !== undefined ? opts.min : Math.min.apply(null, flat);
@@ -741,7 +742,7 @@
       }
       chart = lineChart(box, metric + ' grouped by ' + group + (band === 'std' ? ' (mean ± std)' : ' (mean, min–max)'), items, Object.assign({}, opts, { logX: false, logY: false, raw: true }), bands);
     }
-    box.appendChild(el('div', { class: 'runlist note' }, data.runs.map((r, k) => el('div', {}, el('span', { style: 'color:' + color(k, data.runs.length) }, '■ '), link(r.id, runHash(r.id))))));
+    if (!group) box.appendChild(el('div', { class: 'runlist note' }, data.runs.map((r, k) => el('div', {}, el('span', { style: 'color:' + color(k, data.runs.length) }, '■ '), link(r.id, runHash(r.id))))));
     // time to the chart's final paint: the frame after it is drawn
     await new Promise(res => requestAnimationFrame(() => requestAnimationFrame(res)));
     window.vivarium.marks.compareDrawn = performance.now();
@@ -850,7 +851,7 @@
         { label: 'mean', curve: { step: xsNum, y: stats.map(s => s[0]) }, color: '#1f77b4', width: 2 },
         { label: 'max', curve: { step: xsNum, y: stats.map(s => s[2]) }, color: '#1f77b4', alpha: 0.3, width: 0.5 },
         { label: 'min', curve: { step: xsNum, y: stats.map(s => s[1]) }, color: '#1f77b4', alpha: 0.3, width: 0.5 },
-      ], { logX: numeric && positive && xsNum.length > 2 && Math.max.apply(null, xsNum) / Math.min.apply(null, xsNum) > 20, logY: false, width: 640 },
+      ], { xLabel: xa, logX: numeric && positive && xsNum.length > 2 && Math.max.apply(null, xsNum) / Math.min.apply(null, xsNum) > 20, logY: false, width: 640 },
       [{ series: [2, 3], fill: 'rgba(31,119,180,0.15)' }]);
     }
     // the points
