@@ -43,7 +43,9 @@ public final class Api {
     private static final long MAX_ANALYSIS_BYTES = 64L << 20;
 
     private final RunCatalog catalog;
-    private final MetricTable.Cache tables = new MetricTable.Cache(256);
+    private final MetricTable.Cache tables = new MetricTable.Cache(512);
+    /** Each listed run's JSON in the runs list, kept while the catalog returns the same (cached) RunInfo. */
+    private final Map<Path, Object[]> fragments = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** An API over the runs of {@code catalog}. */
     public Api(RunCatalog catalog) {
@@ -73,20 +75,42 @@ public final class Api {
     /** {@code /api/runs}: every run, with its status and last metrics. */
     public String runs() throws IOException {
         List<RunInfo> runs = catalog.runs();
+        StringBuilder list = new StringBuilder();
+        for (RunInfo r : runs) {
+            Object[] cached = fragments.get(r.dir());
+            String fragment;
+            if (cached != null && cached[0] == r) {
+                fragment = (String) cached[1];
+            } else {
+                fragment = json(g -> runFields(g, r, true));
+                fragments.put(r.dir(), new Object[] {r, fragment});
+            }
+            if (list.length() > 0) {
+                list.append(',');
+            }
+            list.append(fragment);
+        }
+        fragments.keySet().retainAll(runs.stream().map(RunInfo::dir).toList());
         return json(g -> {
             g.writeStartObject();
-            g.writeArrayFieldStart("runs");
-            for (RunInfo r : runs) {
-                runFields(g, r);
-            }
-            g.writeEndArray();
+            g.writeFieldName("runs");
+            g.writeRawValue("[" + list + "]");
             g.writeStringField("runsRoot", String.valueOf(catalog.runsRoot()));
             g.writeStringField("sweepsRoot", String.valueOf(catalog.sweepsRoot()));
             g.writeEndObject();
         });
     }
 
+    /** Whether the runs list shows a metric: the losses and accuracies (the run page has every metric). */
+    private static boolean listed(String metric) {
+        return metric.endsWith("loss") || metric.contains("acc");
+    }
+
     private static void runFields(JsonGenerator g, RunInfo r) throws IOException {
+        runFields(g, r, false);
+    }
+
+    private static void runFields(JsonGenerator g, RunInfo r, boolean keyMetricsOnly) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", r.id());
         g.writeStringField("sweep", r.sweep().orElse(null));
@@ -101,7 +125,9 @@ public final class Api {
         g.writeStringField("problem", r.problem().orElse(null));
         g.writeObjectFieldStart("last");
         for (Map.Entry<String, Double> e : new TreeMap<>(r.last()).entrySet()) {
-            number(g, e.getKey(), e.getValue());
+            if (!keyMetricsOnly || listed(e.getKey())) {
+                number(g, e.getKey(), e.getValue());
+            }
         }
         g.writeEndObject();
         g.writeEndObject();
@@ -190,8 +216,13 @@ public final class Api {
 
     /** A run's metric table, from the cache; a log that cannot be read at all is {@link NotFound}. */
     MetricTable table(RunInfo r) {
+        return table(r, null);
+    }
+
+    /** A run's metric table with only the metrics {@code only} (all if null). */
+    MetricTable table(RunInfo r, java.util.Set<String> only) {
         try {
-            return tables.get(r.dir().resolve("metrics.jsonl"), r.state().equals(RunState.COMPLETED.name()));
+            return tables.get(r.dir().resolve("metrics.jsonl"), r.state().equals(RunState.COMPLETED.name()), only);
         } catch (IOException | RuntimeException e) {
             throw new NotFound("run '" + r.id() + "': metrics unreadable: " + WebFiles.firstLine(e.getMessage()));
         }
@@ -225,7 +256,7 @@ public final class Api {
             g.writeObjectFieldStart("series");
             for (Map.Entry<String, double[]> e : t.columns().entrySet()) {
                 g.writeFieldName(e.getKey());
-                curve(g, x, e.getValue(), wall, buckets);
+                curve(g, x, e.getValue(), wall, buckets, false);
             }
             g.writeEndObject();
             g.writeEndObject();
@@ -243,10 +274,11 @@ public final class Api {
         for (String id : ids) {
             infos.add(info(id));
         }
+        java.util.Set<String> only = java.util.Set.of(metric, "wall_s");
         List<MetricTable> loaded = infos.parallelStream()
                 .map(r -> {
                     try {
-                        return table(r);
+                        return table(r, only);
                     } catch (NotFound e) {
                         return null;
                     }
@@ -274,7 +306,8 @@ public final class Api {
                         t.stepsAsDoubles(),
                         t.columns().get(metric),
                         t.columns().get("wall_s"),
-                        buckets);
+                        buckets,
+                        true);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -499,7 +532,8 @@ public final class Api {
     }
 
     /** A curve as {@code {step:[], wall:[], y:[]}}, downsampled; wall is omitted when the log has none. */
-    private static void curve(JsonGenerator g, double[] x, double[] y, double[] wall, int buckets) throws IOException {
+    private static void curve(JsonGenerator g, double[] x, double[] y, double[] wall, int buckets, boolean shared)
+            throws IOException {
         // drop the steps that did not log this metric, then downsample what is left
         int n = 0;
         for (double v : y) {
@@ -516,7 +550,8 @@ public final class Api {
                 iy[k++] = y[i];
             }
         }
-        Downsample.Curve d = Downsample.minMax(new Downsample.Curve(ix, iy), buckets);
+        Downsample.Curve c = new Downsample.Curve(ix, iy);
+        Downsample.Curve d = shared ? Downsample.minMaxAtBucketEnds(c, buckets) : Downsample.minMax(c, buckets);
         g.writeStartObject();
         g.writeArrayFieldStart("step");
         for (double i : d.x()) {

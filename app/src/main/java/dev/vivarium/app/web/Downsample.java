@@ -81,4 +81,50 @@ public final class Downsample {
         }
         return new Curve(Arrays.copyOf(ox, k), Arrays.copyOf(oy, k));
     }
+
+    /**
+     * As {@link #minMax}, but each bucket's two extremes are placed at the bucket's first and last x, in the
+     * order they occur: every value the buckets keep is kept, and curves logged at the same steps get the same
+     * x positions, so many of them overlay on one shared axis (the compare page) instead of on the union of
+     * their extremes' positions. A point moves by at most its bucket's width.
+     */
+    public static Curve minMaxAtBucketEnds(Curve c, int buckets) {
+        if (buckets < 1) {
+            throw new IllegalArgumentException("buckets must be at least 1, got " + buckets);
+        }
+        int n = c.size();
+        if (n <= 2L * buckets) {
+            return c;
+        }
+        double[] ox = new double[2 * buckets];
+        double[] oy = new double[2 * buckets];
+        int k = 0;
+        for (int b = 0; b < buckets; b++) {
+            int from = (int) ((long) n * b / buckets);
+            int to = (int) ((long) n * (b + 1) / buckets);
+            int lo = -1;
+            int hi = -1;
+            for (int i = from; i < to; i++) {
+                double v = c.y()[i];
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                if (lo < 0 || v < c.y()[lo]) {
+                    lo = i;
+                }
+                if (hi < 0 || v > c.y()[hi]) {
+                    hi = i;
+                }
+            }
+            double firstValue = lo < 0 ? Double.NaN : c.y()[Math.min(lo, hi)];
+            double secondValue = lo < 0 ? Double.NaN : c.y()[Math.max(lo, hi)];
+            ox[k] = c.x()[from];
+            oy[k++] = firstValue;
+            if (to - 1 > from) {
+                ox[k] = c.x()[to - 1];
+                oy[k++] = secondValue;
+            }
+        }
+        return new Curve(Arrays.copyOf(ox, k), Arrays.copyOf(oy, k));
+    }
 }

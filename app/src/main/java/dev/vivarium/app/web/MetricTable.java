@@ -49,9 +49,17 @@ public record MetricTable(long[] steps, Map<String, double[]> columns, Optional<
      * @throws IOException if the file cannot be read at all
      */
     public static MetricTable read(Path file, boolean finished) throws IOException {
+        return read(file, finished, null);
+    }
+
+    /**
+     * As {@link #read(Path, boolean)}, keeping only the metrics in {@code only} (all if null): the others'
+     * numbers are never parsed.
+     */
+    public static MetricTable read(Path file, boolean finished, java.util.Set<String> only) throws IOException {
         Optional<MetricValues> clean = CleanMetricLog.read(file);
         if (clean.isPresent()) {
-            return of(clean.get(), Optional.empty());
+            return of(clean.get(), Optional.empty(), only);
         }
         MetricLog.Contents c = new MetricLog(file).readValid();
         Optional<String> problem = c.problem();
@@ -59,10 +67,10 @@ public record MetricTable(long[] steps, Map<String, double[]> columns, Optional<
             problem = Optional.of(file + ": ends in a torn line (" + c.tornTailBytes()
                     + " bytes after the last newline) although the run has finished; that row is lost");
         }
-        return of(MetricValues.of(c.rows()), problem);
+        return of(MetricValues.of(c.rows()), problem, only);
     }
 
-    private static MetricTable of(MetricValues v, Optional<String> problem) {
+    private static MetricTable of(MetricValues v, Optional<String> problem, java.util.Set<String> only) {
         int n = v.size();
         long[] steps = new long[Math.max(16, n / Math.max(1, v.names().size()) + 1)];
         int rows = 0;
@@ -80,16 +88,24 @@ public record MetricTable(long[] steps, Map<String, double[]> columns, Optional<
         steps = Arrays.copyOf(steps, rows);
         List<double[]> cols = new ArrayList<>();
         for (int m = 0; m < v.names().size(); m++) {
-            double[] c = new double[rows];
-            Arrays.fill(c, Double.NaN);
+            double[] c = null;
+            if (only == null || only.contains(v.names().get(m))) {
+                c = new double[rows];
+                Arrays.fill(c, Double.NaN);
+            }
             cols.add(c);
         }
         for (int i = 0; i < n; i++) {
-            cols.get(v.metric(i))[rowOf[i]] = v.value(i);
+            double[] c = cols.get(v.metric(i));
+            if (c != null) {
+                c[rowOf[i]] = v.value(i);
+            }
         }
         Map<String, double[]> columns = new LinkedHashMap<>();
         for (int m = 0; m < cols.size(); m++) {
-            columns.put(v.names().get(m), cols.get(m));
+            if (cols.get(m) != null) {
+                columns.put(v.names().get(m), cols.get(m));
+            }
         }
         return new MetricTable(steps, columns, problem);
     }
@@ -97,7 +113,7 @@ public record MetricTable(long[] steps, Map<String, double[]> columns, Optional<
     /** A small cache of tables by file, each kept while the file's size and modification time are unchanged. */
     static final class Cache {
         private final int capacity;
-        private final Map<Path, Object[]> entries;
+        private final Map<List<Object>, Object[]> entries;
 
         Cache(int capacity) {
             this.capacity = capacity;
@@ -105,18 +121,24 @@ public record MetricTable(long[] steps, Map<String, double[]> columns, Optional<
         }
 
         MetricTable get(Path file, boolean finished) throws IOException {
+            return get(file, finished, null);
+        }
+
+        /** The table of {@code file} with only the metrics {@code only} (all if null), cached under both. */
+        MetricTable get(Path file, boolean finished, java.util.Set<String> only) throws IOException {
             long[] stamp = stamp(file);
+            List<Object> key = java.util.Arrays.asList(file, only);
             synchronized (this) {
-                Object[] e = entries.get(file);
+                Object[] e = entries.get(key);
                 if (e != null && Arrays.equals((long[]) e[0], stamp) && (Boolean) e[2] == finished) {
                     return (MetricTable) e[1];
                 }
             }
-            MetricTable t = read(file, finished);
+            MetricTable t = read(file, finished, only);
             synchronized (this) {
-                entries.put(file, new Object[] {stamp, t, finished});
+                entries.put(key, new Object[] {stamp, t, finished});
                 while (entries.size() > capacity) {
-                    Path eldest = entries.keySet().iterator().next();
+                    List<Object> eldest = entries.keySet().iterator().next();
                     entries.remove(eldest);
                 }
             }

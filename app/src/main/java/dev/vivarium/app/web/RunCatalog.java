@@ -118,17 +118,33 @@ public final class RunCatalog {
         }
     }
 
-    /** The listed child {@code name} of {@code root}, or null: the name must be one the folder lists. */
-    private static Candidate child(Path root, String name, Optional<String> sweep) throws IOException {
-        if (root == null || !Files.isDirectory(root)) {
+    /**
+     * The run directory {@code name} directly under {@code root}, or null: a plain name (no separator, not
+     * {@code .} or {@code ..}), a directory that is not a symbolic link, holding a status or a config, exactly
+     * the directories a listing of {@code root} shows.
+     */
+    private static Candidate child(Path root, String name, Optional<String> sweep) {
+        if (root == null
+                || name.isEmpty()
+                || name.equals(".")
+                || name.equals("..")
+                || name.indexOf('/') >= 0
+                || name.indexOf('\\') >= 0
+                || name.indexOf('\0') >= 0) {
             return null;
         }
-        List<Candidate> found = new ArrayList<>();
-        addRuns(root, sweep, found);
-        for (Candidate c : found) {
-            if (c.dir().getFileName().toString().equals(name)) {
-                return c;
-            }
+        Path d;
+        try {
+            d = root.resolve(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+        if (!d.getParent().equals(root) || !d.getFileName().toString().equals(name)) {
+            return null;
+        }
+        if (Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)
+                && (Files.exists(d.resolve("status.json")) || Files.exists(d.resolve("config.yaml")))) {
+            return new Candidate(d, sweep);
         }
         return null;
     }

@@ -87,4 +87,26 @@ class DownsampleTest {
         Downsample.Curve gaps = Downsample.minMax(new Downsample.Curve(x, allNaN), 4);
         assertArrayEquals(new double[] {0, 250, 500, 750}, gaps.x(), "one gap point per empty bucket");
     }
+
+    @Test
+    void atBucketEndsEveryExtremeSurvivesAndRunsWithTheSameStepsShareTheirX() {
+        Downsample.Curve a = noisy(10_000, 11);
+        Downsample.Curve b = noisy(10_000, 12);
+        a.y()[4321] = 77.0;
+        Downsample.Curve da = Downsample.minMaxAtBucketEnds(a, 200);
+        Downsample.Curve db = Downsample.minMaxAtBucketEnds(b, 200);
+        assertArrayEquals(da.x(), db.x(), "one x axis for both");
+        assertEquals(400, da.size());
+        boolean spike = false;
+        for (double v : da.y()) {
+            spike |= v == 77.0;
+        }
+        assertTrue(spike, "the spike's value is kept");
+        Downsample.Curve exact = Downsample.minMax(a, 200);
+        double[] sortedExact = exact.y().clone();
+        double[] sortedEnds = da.y().clone();
+        java.util.Arrays.sort(sortedExact);
+        java.util.Arrays.sort(sortedEnds);
+        assertArrayEquals(sortedExact, sortedEnds, "the same values as minMax, at the buckets' ends");
+    }
 }
