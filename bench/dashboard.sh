@@ -3,7 +3,7 @@
 #   metric logging (points appended per second through store's MetricLog), the runs list of 1,000 runs
 #   (cold and warm), the compare page with 100 runs x 10,000 logged steps in headless Chromium.
 # usage: bench/dashboard.sh [DIR]   (fixtures are written under DIR, default /tmp/vivarium-dashboard-bench,
-#        and reused by the next run; about 0.5 GB)
+#        and reused by the next run; about 0.7 GB)
 # needs: Debian's chromium and chromium-driver
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
