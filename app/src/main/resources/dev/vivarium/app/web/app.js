@@ -560,22 +560,6 @@
     barChart(fig, 'embedding energy per frequency (key frequencies in red)', labels, energy, labels.map((_, i) => keys.includes(i + 1)));
   }
 
-  function progressFigure(d, fig) {
-    const rows = d.rows || d.checkpoints || [];
-    const steps = d.steps || rows.map(r => r.step);
-    const cols = {};
-    if (rows.length && typeof rows[0] === 'object') {
-      Object.keys(rows[0]).filter(k => k !== 'step' && typeof rows[0][k] === 'number').forEach(k => { cols[k] = rows.map(r => r[k]); });
-    } else {
-      Object.keys(d).filter(k => Array.isArray(d[k]) && d[k].length === steps.length && k !== 'steps' && typeof d[k][0] === 'number').forEach(k => { cols[k] = d[k]; });
-    }
-    const items = Object.keys(cols).filter(k => k.includes('loss')).map((k, i) => ({ label: k, curve: { step: steps, y: cols[k] }, color: color(i, 10) }));
-    const chart = lineChart(fig, 'progress measures (log y)', items, { logX: false, logY: true, width: 620, height: 240 });
-    const phases = d.phases || d.phase_boundaries || null;
-    if (phases) fig.appendChild(el('p', { class: 'note' }, 'phases: ' + JSON.stringify(phases)));
-    return chart;
-  }
-
   function heatmap(fig, title, matrix, rowLabels, colLabels, opts) {
     const n = matrix.length, m = n ? matrix[0].length : 0;
     const cell = Math.max(3, Math.min(28, Math.floor(360 / Math.max(n, m, 1))));
@@ -675,7 +659,7 @@
       lineChart(charts, m.name + ' α=' + fmt(m.alpha, 3), [
         { label: 'density', curve: { step: xs, y: dens }, color: '#1f77b4' },
         { label: 'power law fit', curve: { step: xs, y: fit }, color: '#d62728', width: 2 },
-      ], { logX: true, logY: true, width: 300, height: 200 });
+      ], { logX: true, logY: true, width: 300, height: 200, xLabel: 'eigenvalue' });
     });
   }
 

@@ -72,6 +72,15 @@ class DashboardBrowserTest {
                 f.resolve("step_00000590.json"),
                 "{\"analysis\":\"fourier\",\"step\":590,\"key_frequencies\":[3,7],\"embedding_energy_by_frequency\":"
                         + energy + ",\"summary\":\"key frequencies [3, 7]\",\"restricted_loss\":NaN}");
+        // progress measures as the lens writes them: phase boundaries in the JSON, the values in its CSV
+        Files.writeString(
+                run.analysesDir().resolve("progress.json"),
+                "{\"analysis\":\"progress\",\"memorised_at\":100,\"circuit_formation_starts_at\":200,"
+                        + "\"cleanup_starts_at\":300,\"cleanup_ends_at\":400,\"table\":\"progress.csv\"}");
+        Files.writeString(
+                run.analysesDir().resolve("progress.csv"),
+                "step,train_loss,test_loss,restricted_loss,excluded_loss\n0,4,4,4,4\n100,1,3,3.5,1.5\n"
+                        + "300,0.1,1,0.5,2\n500,0.01,0.05,0.02,3\n");
         BufferedImage img = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
         ImageIO.write(img, "png", f.resolve("step_00000590.png").toFile());
     }
@@ -202,6 +211,17 @@ class DashboardBrowserTest {
                 Boolean.TRUE,
                 browser.js(
                         "const i = document.querySelector('[data-analysis=fourier] img'); return i.complete && i.naturalWidth === 40;"));
+        // progress measures: the four losses from the CSV, and the phase boundaries from the JSON
+        assertEquals(
+                "train_loss\ntest_loss\nrestricted_loss\nexcluded_loss",
+                browser.driver
+                        .findElement(By.cssSelector("[data-analysis=progress] .chart"))
+                        .getAttribute("data-series"));
+        assertEquals(
+                List.of("memorised 100", "circuit formation 200", "clean-up 300", "clean-up ends 400"),
+                browser.driver.findElements(By.cssSelector("[data-testid=phases] span")).stream()
+                        .map(WebElement::getText)
+                        .toList());
         browser.screenshot("run");
         browser.assertNoConsoleErrors("run page");
     }
