@@ -32,6 +32,9 @@ import picocli.CommandLine.HelpCommand;
             // queries and exports
             dev.vivarium.app.cmd.QueryCommand.class,
             dev.vivarium.app.cmd.ExportCommand.class,
+            // dashboard and reports
+            dev.vivarium.app.cmd.ServeCommand.class,
+            dev.vivarium.app.cmd.ReportCommand.class,
         })
 public final class Vivarium implements Runnable {
     /** Set to {@code 1} to have a failure's stack trace printed after its one line. */

@@ -37,8 +37,55 @@ final class MetricLine {
         return v instanceof Long || v instanceof Integer ? v.longValue() : (long) d;
     }
 
-    /** The row as one line of JSON, without the newline; keys in the map's order. */
+    /**
+     * The row as one line of JSON, without the newline; keys in the map's order. Rows whose keys are plain
+     * printable ASCII (every key training logs) are written directly, the same bytes Jackson writes for them;
+     * any other row goes through Jackson, which escapes what it must.
+     */
     static String format(Map<String, ? extends Number> row) {
+        StringBuilder b = new StringBuilder(24 * row.size() + 2);
+        b.append('{');
+        boolean first = true;
+        for (Map.Entry<String, ? extends Number> e : row.entrySet()) {
+            String key = Objects.requireNonNull(e.getKey(), "metric name");
+            Number v = Objects.requireNonNull(e.getValue(), () -> "value of metric " + key);
+            if (!plain(key)) {
+                return formatWithJackson(row);
+            }
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            b.append('"').append(key).append("\":");
+            if (key.equals(STEP)) {
+                b.append(step(v));
+            } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+                b.append(v.longValue());
+            } else {
+                double d = v.doubleValue();
+                if (Double.isFinite(d)) {
+                    b.append(Double.toString(d));
+                } else {
+                    b.append(Double.isNaN(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+                }
+            }
+        }
+        return b.append('}').toString();
+    }
+
+    /** Whether Jackson writes {@code key} as it is: printable ASCII without a quote or a backslash. */
+    private static boolean plain(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #format} through Jackson's generator, for keys that need escaping. */
+    static String formatWithJackson(Map<String, ? extends Number> row) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
