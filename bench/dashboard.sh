@@ -9,5 +9,5 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${1:-/tmp/vivarium-dashboard-bench}"
 "$here/vivarium" --version >/dev/null   # builds the jar if the sources changed
-exec java -Xmx4g -cp "$here/app/target/vivarium-app-0.1.0-SNAPSHOT.jar:$here/app/target/lib/*" \
+exec java -Xmx4g -cp "$here/app/target/vivarium-app-0.1.0-SNAPSHOT.jar:$here/app/target/runtime/*:$here/app/target/duckdb/jar/*" \
   "$here/bench/DashboardBench.java" "$dir"
