@@ -45,9 +45,18 @@ public record Measure(String name, String source, double[] steps, double[] value
         return values.clone();
     }
 
-    /** Whether it is an accuracy-like measure in [0, 1] that rises towards 1 (its change points are read off 1 - value). */
+    /**
+     * Whether it is an accuracy-like measure in [0, 1] that rises towards 1 (its change points are read off
+     * 1 - value): a name with an {@code acc}, {@code accuracy} or {@code exact} (exact match) word, as in
+     * {@code test_acc}, {@code test_acc_repeat} or {@code train_exact}.
+     */
     public boolean accuracy() {
-        return name.endsWith("_acc") || name.endsWith("_accuracy");
+        for (String word : name.split("[_.:]")) {
+            if (word.equals("acc") || word.equals("accuracy") || word.equals("exact")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -88,6 +88,17 @@ class TimelineTest {
     }
 
     @Test
+    void accuraciesAreKnownByTheirNames() {
+        double[] x = {1, 2};
+        for (String n : List.of("test_acc", "test_acc_repeat", "train_exact", "probe.accuracy")) {
+            assertTrue(new Measure(n, "t", x, x).accuracy(), n);
+        }
+        for (String n : List.of("test_loss", "accumulated", "llc", "heads.copying.max_L1")) {
+            assertFalse(new Measure(n, "t", x, x).accuracy(), n);
+        }
+    }
+
+    @Test
     void aFlatRunHasOneStage() {
         double[] x = steps();
         double[] y = new double[x.length];
