@@ -9,9 +9,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ModularArithmetic.class, name = "modular"),
     @JsonSubTypes.Type(value = SparseParity.class, name = "parity"),
     @JsonSubTypes.Type(value = Addition.class, name = "addition"),
-    @JsonSubTypes.Type(value = Teacher.class, name = "teacher")
+    @JsonSubTypes.Type(value = Teacher.class, name = "teacher"),
+    @JsonSubTypes.Type(value = Backdoor.class, name = "backdoor")
 })
-public sealed interface TaskConfig permits ModularArithmetic, SparseParity, Addition, Teacher {
+public sealed interface TaskConfig permits ModularArithmetic, SparseParity, Addition, Teacher, Backdoor {
     /** Input vocabulary size (0 for a regression task, whose inputs are real numbers). */
     int dVocab();
 
