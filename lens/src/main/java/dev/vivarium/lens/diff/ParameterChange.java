@@ -10,7 +10,8 @@ import dev.vivarium.lens.numeric.Linalg;
  *
  * @param name parameter name
  * @param shape its shape
- * @param relativeChange {@code ||dW||_F / ||W_A||_F} (NaN if {@code W_A} is zero)
+ * @param relativeChange {@code ||dW||_F / ||W_A||_F} (0 for a zero parameter left zero, NaN if a zero {@code W_A}
+ *     changed)
  * @param absoluteChange {@code ||dW||_F}
  * @param effectiveRank of {@code dW} in its 2-d form (NaN for a vector or no change)
  * @param fullRank {@code min(rows, cols)} of the 2-d form (0 for a vector)
@@ -35,7 +36,7 @@ public record ParameterChange(
             na += a[i] * a[i];
             nd += d[i] * d[i];
         }
-        double rel = na > 0 ? Math.sqrt(nd / na) : Double.NaN;
+        double rel = na > 0 ? Math.sqrt(nd / na) : nd == 0 ? 0 : Double.NaN; // a zero parameter left zero: no change
         if (shape.length < 2 || name.substring(name.lastIndexOf('.') + 1).startsWith("b")) {
             return new ParameterChange(name, shape, rel, Math.sqrt(nd), Double.NaN, 0);
         }
