@@ -129,7 +129,8 @@ public final class LocalExecutor {
 
     private static Point withThreads(Point p, int threads) {
         Recipe r = p.recipe();
-        Recipe t = new Recipe(r.name(), r.description(), r.seed(), threads, r.task(), r.model(), r.train(), r.lens());
+        Recipe t = new Recipe(
+                r.name(), r.description(), r.seed(), threads, r.task(), r.model(), r.train(), r.lens(), r.init());
         return new Point(p.index(), p.id(), p.overrides(), t);
     }
 

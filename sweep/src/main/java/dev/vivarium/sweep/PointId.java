@@ -22,7 +22,8 @@ public final class PointId {
 
     public static String of(Recipe recipe) {
         Recipe r = recipe;
-        Recipe one = new Recipe(r.name(), r.description(), r.seed(), 1, r.task(), r.model(), r.train(), r.lens());
+        Recipe one =
+                new Recipe(r.name(), r.description(), r.seed(), 1, r.task(), r.model(), r.train(), r.lens(), r.init());
         return ofYaml(RecipeLoader.toYaml(one));
     }
 

@@ -2,8 +2,10 @@ package dev.vivarium.app.cmd;
 
 import dev.vivarium.app.progress.Progress;
 import dev.vivarium.core.recipe.Recipe;
+import dev.vivarium.core.recipe.RecipeException;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.run.Experiment;
+import dev.vivarium.core.run.Parent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,13 +51,37 @@ public final class RunCommand implements Callable<Integer> {
         } else {
             OutPath.newDirectory("--runs", runs.dir());
         }
-        Recipe r = RecipeLoader.load(recipe, overrides);
+        Recipe r = parent(RecipeLoader.load(recipe, overrides));
         Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
         Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
         try (Progress progress = Progress.forConsole(System.out)) {
+            if (r.init().isPresent()) {
+                System.out.println(
+                        "fine-tuning from step " + r.init().get().step().orElseThrow() + " of "
+                                + r.init().get().run());
+            }
             return Training.report(
                     Experiment.start(r, root, id, Training.listeners(r, progress)),
                     spec.commandLine().getOut());
+        }
+    }
+
+    /**
+     * A fine-tune's {@code init.run} found as any command finds a RUN (a path, an id or unique prefix under
+     * --runs, or 'latest') and resolved to the parent's checkpoint; errors name the recipe file.
+     */
+    private Recipe parent(Recipe r) {
+        if (r.init().isEmpty()) {
+            return r;
+        }
+        String given = r.init().get().run();
+        try {
+            Path dir = Path.of(given).isAbsolute() ? Path.of(given) : RunLookup.find(given, runs.dir());
+            return Parent.resolve(r.withInit(r.init().get().withRun(dir.toString())), runs.dir());
+        } catch (RecipeException e) {
+            throw new RecipeException(recipe + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new RecipeException(recipe + ": init.run: " + e.getMessage(), e);
         }
     }
 }

@@ -43,6 +43,23 @@ final class Defaults {
         task((ObjectNode) root.get("task"));
         model((ObjectNode) root.get("model"), source);
         train((ObjectNode) root.get("train"));
+        init(root, source);
+    }
+
+    /** An {@code init:} block is a mapping; weights only unless it says {@code optimizer: true}. */
+    private static void init(ObjectNode root, String source) {
+        JsonNode n = root.get("init");
+        if (n == null || n.isNull()) {
+            root.remove("init");
+            return;
+        }
+        if (!n.isObject()) {
+            throw new RecipeException(source + ": 'init' must be a mapping like {run: RUN, step: STEP}, got "
+                    + n.getNodeType().toString().toLowerCase());
+        }
+        ObjectNode i = (ObjectNode) n;
+        i.putIfAbsent("step", i.nullNode());
+        i.putIfAbsent("optimizer", i.booleanNode(false));
     }
 
     private static void kind(ObjectNode n, String section, String source, String allowed) {

@@ -25,6 +25,9 @@ final class Fields {
         section(root, "task", TaskConfig.class, source);
         section(root, "model", ModelConfig.class, source);
         known((ObjectNode) root.get("train"), "train.", TrainConfig.class, source);
+        if (root.get("init") instanceof ObjectNode init) {
+            known(init, "init.", Init.class, source);
+        }
     }
 
     /** A polymorphic section, checked against the record its {@code kind} names (an unknown kind is reported when binding). */
@@ -43,7 +46,7 @@ final class Fields {
         Arrays.stream(record.getRecordComponents())
                 .map(RecordComponent::getName)
                 .forEach(allowed::add);
-        if (!prefix.isEmpty() && !record.equals(TrainConfig.class)) {
+        if (!prefix.isEmpty() && !record.equals(TrainConfig.class) && !record.equals(Init.class)) {
             allowed.add("kind");
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

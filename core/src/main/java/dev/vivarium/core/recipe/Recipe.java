@@ -16,6 +16,7 @@ import dev.vivarium.core.train.TrainConfig;
  * @param model the architecture
  * @param train the optimisation
  * @param lens analyses to run at every checkpoint (names the lens module defines; absent: none)
+ * @param init the checkpoint of another run this one starts from (a fine-tune); absent: the seed's weights
  */
 public record Recipe(
         String name,
@@ -25,7 +26,8 @@ public record Recipe(
         TaskConfig task,
         ModelConfig model,
         TrainConfig train,
-        @JsonInclude(JsonInclude.Include.NON_ABSENT) java.util.Optional<java.util.List<String>> lens) {
+        @JsonInclude(JsonInclude.Include.NON_ABSENT) java.util.Optional<java.util.List<String>> lens,
+        @JsonInclude(JsonInclude.Include.NON_ABSENT) java.util.Optional<Init> init) {
     public Recipe {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new IllegalArgumentException(
@@ -51,5 +53,16 @@ public record Recipe(
                     + " error, with no accuracy to stop at; leave stopAtTestAcc out (or null)");
         }
         lens = lens == null ? java.util.Optional.empty() : lens.map(java.util.List::copyOf);
+        init = init == null ? java.util.Optional.empty() : init;
+    }
+
+    /** The same recipe starting from {@code start}. */
+    public Recipe withInit(Init start) {
+        return new Recipe(name, description, seed, threads, task, model, train, lens, java.util.Optional.of(start));
+    }
+
+    /** The same recipe with another thread count. */
+    public Recipe withThreads(int n) {
+        return new Recipe(name, description, seed, n, task, model, train, lens, init);
     }
 }

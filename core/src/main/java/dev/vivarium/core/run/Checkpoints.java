@@ -100,6 +100,12 @@ public final class Checkpoints {
 
     private static SafetensorsFile readWeights(Path file, Model model) throws IOException {
         SafetensorsFile f = Safetensors.read(file);
+        loadWeights(f, file, model);
+        return f;
+    }
+
+    /** Loads the weights of a checkpoint read from {@code file} into {@code model}, after checking they are finite. */
+    static void loadWeights(SafetensorsFile f, Path file, Model model) throws IOException {
         for (String name : model.params().asMap().keySet()) {
             Tensor t = f.tensors().get(name);
             if (t != null && t.dtype() == DType.F32) {
@@ -107,7 +113,6 @@ public final class Checkpoints {
             }
         }
         model.params().load(f.tensors(), file.toString());
-        return f;
     }
 
     /**
@@ -115,6 +120,15 @@ public final class Checkpoints {
      * that step, that the optimizer had made {@code step} updates, and that every value is finite.
      */
     public static Loaded load(RunDir run, long step, Model model, Optimizer optimizer) throws IOException {
+        return load(run, step, model, optimizer, 0);
+    }
+
+    /**
+     * As {@link #load(RunDir, long, Model, Optimizer)} for a run whose optimizer had made {@code baseUpdates}
+     * updates before its step 0 (a fine-tune that carried over its parent's optimizer state).
+     */
+    public static Loaded load(RunDir run, long step, Model model, Optimizer optimizer, long baseUpdates)
+            throws IOException {
         Path weights = run.checkpointFile(step);
         SafetensorsFile w = readWeights(weights, model);
         long stepInFile = metaLong(w, weights, "step");
@@ -130,9 +144,10 @@ public final class Checkpoints {
                     + step + " (the two files of a checkpoint must be of one step)");
         }
         long updates = metaLong(o, optFile, "updates");
-        if (updates != step) {
+        if (updates != step + baseUpdates) {
             throw new IOException(optFile + ": __metadata__ updates = " + updates + ", but step " + step
-                    + " has had exactly " + step + " updates");
+                    + " has had exactly " + (step + baseUpdates) + " updates"
+                    + (baseUpdates == 0 ? "" : " (" + baseUpdates + " of them its parent's)"));
         }
         o.tensors().forEach((name, t) -> {
             if (t.dtype() == DType.F32) {

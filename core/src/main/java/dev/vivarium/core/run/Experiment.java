@@ -59,6 +59,13 @@ public final class Experiment {
             throws IOException {
         Footprint.of(recipe).requireFits(Footprint.machineBytes(), MEMORY_SHARE);
         Path dir = newRunPath(recipe, runsRoot, id);
+        recipe = Parent.resolve(recipe, runsRoot);
+        if (recipe.init().isPresent()
+                && dir.startsWith(Path.of(recipe.init().get().run()))) {
+            throw new IllegalArgumentException(
+                    "init.run: " + recipe.init().get().run()
+                            + " is this run's own directory or one above it; a fine-tune writes only into a new run");
+        }
         Files.createDirectories(dir.getParent());
         RunDir run = RunDir.create(dir);
         try (RunLock lock = RunLock.acquire(run.root())) {
@@ -137,7 +144,11 @@ public final class Experiment {
             } else {
                 Splits.write(run, bench.data().split());
             }
+            if (fresh) {
+                Parent.load(recipe, trainer.model(), trainer.optimizer());
+            }
             var provenance = Provenance.of(bench.engine(), recipe.seed());
+            provenance.putAll(Parent.provenance(recipe, Parent.baseUpdates(recipe)));
             trainer.checkpointAt(recipe.train().checkpointSteps(), (t, step) -> {
                 try {
                     return Checkpoints.save(run, recipe, t.model(), t.optimizer(), step, t.wallSeconds(), provenance);

@@ -44,6 +44,7 @@ record ResumePoint(long step, double wallSeconds, List<String> skipped) {
     static Optional<ResumePoint> choose(RunDir run, Recipe recipe, Trainer trainer) throws IOException {
         List<Long> steps = run.checkpointEntrySteps();
         List<String> skipped = new ArrayList<>();
+        long baseUpdates = steps.isEmpty() ? 0 : Parent.baseUpdates(recipe);
         for (int i = steps.size() - 1; i >= 0; i--) {
             long step = steps.get(i);
             Path file = run.checkpointFile(step);
@@ -51,7 +52,8 @@ record ResumePoint(long step, double wallSeconds, List<String> skipped) {
             if (problem == null) {
                 try {
                     requireSameRecipe(file, recipe, run);
-                    Checkpoints.Loaded loaded = Checkpoints.load(run, step, trainer.model(), trainer.optimizer());
+                    Checkpoints.Loaded loaded =
+                            Checkpoints.load(run, step, trainer.model(), trainer.optimizer(), baseUpdates);
                     return Optional.of(new ResumePoint(step, loaded.wallSeconds(), skipped));
                 } catch (ConfigEdited e) {
                     throw new IOException(e.getMessage());

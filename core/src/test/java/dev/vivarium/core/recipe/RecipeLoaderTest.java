@@ -121,7 +121,7 @@ class RecipeLoaderTest {
                         List.of(),
                         "unknown field 'colour'",
                         "red",
-                        "allowed here: description, lens, model, name, seed, task, threads, train"),
+                        "allowed here: description, init, lens, model, name, seed, task, threads, train"),
                 bad(
                         "unknown nested field",
                         "dModel: 128",
