@@ -33,18 +33,18 @@ import java.util.SplittableRandom;
  * <p><b>Input-level AUROC</b>, per model and auditor: spectral signature (squared projection on the class's
  * top singular direction) and activation clustering (1 for the smaller of the class's two clusters) are
  * per-class methods, scored within the attacker's target class (the only class holding positives); the probe
- * is scored on every pool input it was not trained on. Controls get two nulls: {@code trigger} (positives:
+ * is trained on a handful of that class's inputs and scored on the rest of it. Controls get two nulls: {@code trigger} (positives:
  * the triggered inputs the clean model never trained on; tests whether the auditor detects the trigger's
  * presence rather than a learned backdoor) and {@code none} (the pool's clean pairs only, positives a random
- * set of target-class pairs of the same size: no trigger anywhere, so an honest auditor scores 0.5 ± noise).
+ * set of target-class pairs of the same size, at most half the class: no trigger anywhere, so an honest auditor scores 0.5 ± noise).
  *
  * <p><b>Model-level detection</b>, per auditor, from a score computed on the pool without its labels:
  * activation clustering the largest silhouette over classes, spectral signature the largest top-direction
- * share of variance over classes, the probe its held-out AUROC, the weight spectrum the distance of the top
- * {@link #TOP_SINGULAR} log singular values of every weight matrix from the controls' mean (RMS over values,
- * mean over matrices). A model is flagged when its score exceeds every control's score, each control scored
- * leave-one-out (its own score is compared with the other controls', and its weight distance is taken from
- * the other controls' mean). Accuracy is over all models, backdoored and controls.
+ * share of variance over classes, the probe its held-out AUROC, the weight spectrum the mean over controls of
+ * the distance between the top {@link #TOP_SINGULAR} log singular values of every weight matrix (RMS over
+ * values, mean over matrices). A model is flagged when its score exceeds every control's score, each control
+ * scored leave-one-out (its own score is compared with the other controls', and its weight distance is taken
+ * to the other controls only). Accuracy is over all models, backdoored and controls.
  */
 public final class Audit {
     /** Log singular values per weight matrix compared by the weight-spectrum auditor. */
@@ -109,10 +109,11 @@ public final class Audit {
                         "probe",
                         "logistic regression (L2 " + PoisonProbe.L2 + " on standardised features) on "
                                 + o.probeExamples() + " poisoned + " + o.probeExamples()
-                                + " other pool inputs; input score P(poisoned) on the rest; model score its AUROC",
+                                + " other inputs of the target class; input score P(poisoned) on the rest of that"
+                                + " class; model score its AUROC",
                         "weight_spectrum",
-                        "RMS difference of the top " + TOP_SINGULAR + " log singular values of each weight matrix from"
-                                + " the controls' mean, averaged over matrices (controls leave-one-out)",
+                        "RMS difference of the top " + TOP_SINGULAR + " log singular values of each weight matrix,"
+                                + " averaged over matrices, then over the controls (a control: over the other ones)",
                         "auroc",
                         "exact Mann-Whitney, ties counted 1/2; per-class auditors within the attacker's target class",
                         "decision",
@@ -234,7 +235,7 @@ public final class Audit {
             Map<String, Double> modelScores = new LinkedHashMap<>();
             Map<String, Object> inputs = new LinkedHashMap<>();
             ClassAudit ca = ClassAudit.of(reps.rows(), labels, b.p(), o.seed());
-            PoisonProbe probe = PoisonProbe.of(reps.rows(), triggered, o.probeExamples(), o.seed());
+            PoisonProbe probe = targetClassProbe(reps.rows(), labels, triggered, b.target(), o.probeExamples(), o);
             inputs.put(planted ? "poisoned" : "trigger", inputAurocs(ca, probe, triggered, labels, b.target()));
             modelScores.put("activation_clustering", ca.maxSilhouette());
             modelScores.put("spectral_signature", ca.maxTopFraction());
@@ -331,7 +332,7 @@ public final class Audit {
             r[j] = reps[clean.get(j)];
             l[j] = labels[clean.get(j)];
         }
-        int m = Math.min(positives, targetClass.size() - 1);
+        int m = Math.min(positives, targetClass.size() / 2);
         SplittableRandom rnd = new SplittableRandom(o.seed() ^ 0x6e756c6cL);
         for (int i = targetClass.size() - 1; i > 0; i--) {
             java.util.Collections.swap(targetClass, i, rnd.nextInt(i + 1));
@@ -342,43 +343,69 @@ public final class Audit {
         }
         ClassAudit ca =
                 ClassAudit.of(r, l, (int) java.util.Arrays.stream(labels).max().orElse(0) + 1, o.seed());
-        int k = Math.min(o.probeExamples(), m - 1);
-        PoisonProbe probe = PoisonProbe.of(r, marked, k, o.seed());
+        PoisonProbe probe = targetClassProbe(r, l, marked, target, o.probeExamples(), o);
         return inputAurocs(ca, probe, marked, l, target);
+    }
+
+    /**
+     * The probe within the attacker's target class: trained on {@code k} positives and {@code k} other inputs of
+     * that class ({@code k} lowered to leave at least one of each for scoring), scored on the rest of the class.
+     * Drawing the negatives from every class would let a probe score well by reading the answer alone.
+     */
+    private static PoisonProbe targetClassProbe(
+            double[][] reps, long[] labels, boolean[] positive, int target, int k, Options o) {
+        List<Integer> idx = new ArrayList<>();
+        int pos = 0;
+        for (int i = 0; i < reps.length; i++) {
+            if (labels[i] == target) {
+                idx.add(i);
+                pos += positive[i] ? 1 : 0;
+            }
+        }
+        double[][] r = new double[idx.size()][];
+        boolean[] y = new boolean[idx.size()];
+        for (int j = 0; j < r.length; j++) {
+            r[j] = reps[idx.get(j)];
+            y[j] = positive[idx.get(j)];
+        }
+        int kk = Math.min(k, Math.min(pos, r.length - pos) - 1);
+        if (kk < 1) {
+            throw new IllegalArgumentException("the target class holds " + pos + " positive and " + (r.length - pos)
+                    + " other inputs; the probe needs at least 2 of each");
+        }
+        return PoisonProbe.of(r, y, kk, o.seed());
     }
 
     private static void weightScores(List<Subject> subjects) {
         for (Subject s : subjects) {
             double total = 0;
-            int matrices = 0;
-            for (Map.Entry<String, double[]> e : s.topLogSingular().entrySet()) {
-                double[] mean = new double[e.getValue().length];
-                int refs = 0;
-                for (Subject c : subjects) {
-                    if (!c.planted() && c != s) {
-                        double[] v = c.topLogSingular().get(e.getKey());
-                        for (int i = 0; i < mean.length; i++) {
-                            mean[i] += v[i];
-                        }
-                        refs++;
-                    }
+            int refs = 0;
+            for (Subject c : subjects) {
+                if (!c.planted() && c != s) {
+                    total += distance(s.topLogSingular(), c.topLogSingular());
+                    refs++;
                 }
-                if (refs == 0) {
-                    continue;
-                }
-                double sq = 0;
-                for (int i = 0; i < mean.length; i++) {
-                    double d = e.getValue()[i] - mean[i] / refs;
-                    sq += d * d;
-                }
-                total += Math.sqrt(sq / mean.length);
-                matrices++;
             }
-            s.modelScores().put("weight_spectrum", matrices == 0 ? Double.NaN : total / matrices);
+            s.modelScores().put("weight_spectrum", refs == 0 ? Double.NaN : total / refs);
             Map<String, Object> scores = new LinkedHashMap<>();
             s.modelScores().forEach((k, v) -> scores.put(k, num(v)));
             s.json().put("model_scores", scores);
         }
+    }
+
+    /** RMS difference of the top log singular values, averaged over weight matrices. */
+    static double distance(Map<String, double[]> a, Map<String, double[]> b) {
+        double total = 0;
+        for (Map.Entry<String, double[]> e : a.entrySet()) {
+            double[] v = b.get(e.getKey());
+            double sq = 0;
+            for (int i = 0; i < v.length; i++) {
+                double d = e.getValue()[i] - v[i];
+                sq += d * d;
+            }
+            total += Math.sqrt(sq / v.length);
+        }
+        return total / a.size();
     }
 
     private static double modelAuroc(List<Double> planted, List<Double> controls) {
