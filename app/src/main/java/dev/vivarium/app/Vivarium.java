@@ -26,6 +26,8 @@ import picocli.CommandLine.HelpCommand;
             dev.vivarium.app.cmd.PredictCommand.class,
             // lens
             dev.vivarium.app.cmd.LensCommand.class,
+            dev.vivarium.app.cmd.AuditCommand.class,
+            dev.vivarium.app.cmd.DiffCommand.class,
             // sweeps
             dev.vivarium.app.cmd.SweepCommand.class,
             dev.vivarium.app.cmd.StudyCommand.class,

@@ -5,6 +5,7 @@ import dev.vivarium.core.model.ModelConfig;
 import dev.vivarium.core.model.TransformerConfig;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.task.Addition;
+import dev.vivarium.core.task.Backdoor;
 import dev.vivarium.core.task.Induction;
 import dev.vivarium.core.task.ModularArithmetic;
 import dev.vivarium.core.task.SparseParity;
@@ -110,6 +111,9 @@ public record Footprint(double parameters, double examples, double bytes, String
         if (task instanceof ModularArithmetic m) {
             return (double) m.p() * m.p();
         }
+        if (task instanceof Backdoor b) {
+            return 2.0 * b.pairs();
+        }
         if (task instanceof SparseParity s) {
             return (double) s.samples() + s.testSamples();
         }
@@ -127,6 +131,9 @@ public record Footprint(double parameters, double examples, double bytes, String
     static double trainExamples(TaskConfig task, double examples) {
         if (task instanceof ModularArithmetic m) {
             return Math.floor(m.trainFraction() * examples);
+        }
+        if (task instanceof Backdoor b) {
+            return Math.floor(b.trainFraction() * b.pairs()) * (1 + b.poisonFraction());
         }
         if (task instanceof Addition a) {
             return Math.floor(a.trainFraction() * examples);

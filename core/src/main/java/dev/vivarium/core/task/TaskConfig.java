@@ -10,9 +10,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = SparseParity.class, name = "parity"),
     @JsonSubTypes.Type(value = Addition.class, name = "addition"),
     @JsonSubTypes.Type(value = Teacher.class, name = "teacher"),
+    @JsonSubTypes.Type(value = Backdoor.class, name = "backdoor"),
     @JsonSubTypes.Type(value = Induction.class, name = "induction")
 })
-public sealed interface TaskConfig permits ModularArithmetic, SparseParity, Addition, Teacher, Induction {
+public sealed interface TaskConfig permits ModularArithmetic, SparseParity, Addition, Teacher, Backdoor, Induction {
     /** Input vocabulary size (0 for a regression task, whose inputs are real numbers). */
     int dVocab();
 

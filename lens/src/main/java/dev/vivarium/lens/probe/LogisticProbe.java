@@ -78,6 +78,28 @@ public final class LogisticProbe implements Probe {
         }
     }
 
+    /** The probability of each class for each row of {@code x [n, features]}, {@code [n, classes]}. */
+    public double[][] probabilities(double[][] x) {
+        double[][] z = standardizer.apply(x);
+        double[][] s = new double[z.length][classes];
+        for (int i = 0; i < z.length; i++) {
+            scores(z[i], theta, features, classes, s[i]);
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : s[i]) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                s[i][c] = Math.exp(s[i][c] - max);
+                sum += s[i][c];
+            }
+            for (int c = 0; c < classes; c++) {
+                s[i][c] /= sum;
+            }
+        }
+        return s;
+    }
+
     @Override
     public int[] predict(double[][] x) {
         double[][] z = standardizer.apply(x);

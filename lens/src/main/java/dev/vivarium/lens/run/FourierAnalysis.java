@@ -21,7 +21,7 @@ import java.util.Optional;
  * evidence, the embedding's Fourier energy, each neuron's best frequency, restricted and excluded loss. Its
  * picture: the embedding's energy per frequency and the neuron clusters per frequency, keys in red.
  */
-final class FourierAnalysis {
+public final class FourierAnalysis {
     private FourierAnalysis() {}
 
     static Output run(LensRun run, long step) throws IOException {
@@ -81,7 +81,7 @@ final class FourierAnalysis {
                         "other")));
     }
 
-    static Map<String, Object> json(LensRun run) throws IOException {
+    public static Map<String, Object> json(LensRun run) throws IOException {
         ModularArithmetic task = CheckpointAnalyses.modular(run);
         ModularForward f = ModularForward.run(run.model(), task, run.manager());
         EmbeddingFourier e = f.embedding();

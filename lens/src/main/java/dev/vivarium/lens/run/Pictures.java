@@ -18,8 +18,9 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The charts the analyses draw: bars, lines and heatmaps on white, in one style. */
-final class Pictures {
+/** The charts the analyses draw: bars, lines and heatmaps on white, in one style (bars, heatmaps and their
+ * arrangement are public for the diff and audit pictures). */
+public final class Pictures {
     static final Color BLUE = new Color(0x1f77b4);
     static final Color RED = new Color(0xd62728);
     static final Color GREY = new Color(0xaaaaaa);
@@ -29,7 +30,7 @@ final class Pictures {
     private Pictures() {}
 
     /** Bars of {@code values} over {@code labels}, those with {@code marked[i]} in red, the rest grey. */
-    static BufferedImage bars(
+    public static BufferedImage bars(
             String title,
             String xTitle,
             String yTitle,
@@ -133,7 +134,7 @@ final class Pictures {
      * A heatmap of {@code m[row][col]} (NaN drawn hatched grey, "undefined"), white at {@code lo}, dark blue at
      * {@code hi}, each cell labelled with its value when the cells are large enough.
      */
-    static BufferedImage heatmap(
+    public static BufferedImage heatmap(
             String title, List<String> rows, List<String> cols, double[][] m, double lo, double hi, int cell) {
         int left = 20 + 7 * rows.stream().mapToInt(String::length).max().orElse(4);
         int top = 50;
@@ -199,7 +200,7 @@ final class Pictures {
     }
 
     /** Images side by side, on white, as tall as the tallest. */
-    static BufferedImage beside(List<BufferedImage> images) {
+    public static BufferedImage beside(List<BufferedImage> images) {
         int w = images.stream().mapToInt(BufferedImage::getWidth).sum();
         int h = images.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
         BufferedImage out = new BufferedImage(Math.max(1, w), h, BufferedImage.TYPE_INT_RGB);
@@ -216,7 +217,7 @@ final class Pictures {
     }
 
     /** Images one above the other, on white, as wide as the widest. */
-    static BufferedImage stack(List<BufferedImage> images) {
+    public static BufferedImage stack(List<BufferedImage> images) {
         int w = images.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
         int h = images.stream().mapToInt(BufferedImage::getHeight).sum();
         BufferedImage out = new BufferedImage(w, Math.max(1, h), BufferedImage.TYPE_INT_RGB);
