@@ -49,6 +49,11 @@ public enum Analysis {
             "local learning coefficient by SGLD at every checkpoint (or --checkpoint STEP), on the training split",
             false,
             dev.vivarium.lens.llc.LlcAnalysis::run),
+    SAE(
+            "sae",
+            "sparse autoencoder on a hook point's activations: L0, FVU, dead latents, loss recovered, Fourier alignment",
+            true,
+            dev.vivarium.lens.sae.SaeAnalysis::run),
     PROGRESS(
             "progress",
             "progress measures at every checkpoint and the phases read off them (modular tasks)",
