@@ -4,6 +4,8 @@ import dev.vivarium.lens.llc.LlcAnalysis;
 import dev.vivarium.lens.llc.LlcOptions;
 import dev.vivarium.lens.run.Analysis;
 import dev.vivarium.lens.run.RunAnalyses;
+import dev.vivarium.lens.sae.SaeAnalysis;
+import dev.vivarium.lens.sae.SaeOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +19,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vivarium lens RUN [--checkpoint STEP | --every] [--llc-* ...] ANALYSIS...}: analyses into the run's
- * {@code analyses/}; the {@code --llc-*} options set the {@code llc} analysis's SGLD.
+ * {@code vivarium lens RUN [--checkpoint STEP | --every] [--llc-* ...] [--sae-* ...] ANALYSIS...}: analyses into the
+ * run's {@code analyses/}; the {@code --llc-*} options set the {@code llc} analysis's SGLD, the {@code --sae-*} ones
+ * the {@code sae} analysis's autoencoder.
  */
 @Command(
         name = "lens",
@@ -93,6 +96,62 @@ public final class LensCommand implements Callable<Integer> {
             description = "llc: seed of the minibatches and the noise (default: ${DEFAULT-VALUE}).")
     long llcSeed = LlcOptions.DEFAULTS.seed();
 
+    @Option(
+            names = "--sae-hook",
+            paramLabel = "HOOK",
+            description = "sae: hook point whose activations the SAE reads (default: the last layer's MLP"
+                    + " post-activation, e.g. blocks.0.mlp.hook_post).")
+    String saeHook;
+
+    @Option(
+            names = "--sae-variant",
+            paramLabel = "relu|topk",
+            description = "sae: ReLU with an L1 penalty and dead-latent resampling, or TopK with the AuxK loss"
+                    + " (default: topk).")
+    String saeVariant = SaeOptions.DEFAULTS.variant().cliName();
+
+    @Option(
+            names = "--sae-expansion",
+            paramLabel = "N",
+            description = "sae: latents per input dimension, d_sae = N d_in (default: ${DEFAULT-VALUE}).")
+    int saeExpansion = SaeOptions.DEFAULTS.expansion();
+
+    @Option(
+            names = "--sae-l1",
+            paramLabel = "COEF",
+            description = "sae: L1 coefficient of the relu variant, on inputs scaled to mean squared norm d_in"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double saeL1 = SaeOptions.DEFAULTS.l1();
+
+    @Option(
+            names = "--sae-k",
+            paramLabel = "K",
+            description = "sae: latents the topk variant keeps per row (default: ${DEFAULT-VALUE}).")
+    int saeK = SaeOptions.DEFAULTS.k();
+
+    @Option(names = "--sae-steps", paramLabel = "N", description = "sae: Adam steps (default: ${DEFAULT-VALUE}).")
+    int saeSteps = SaeOptions.DEFAULTS.steps();
+
+    @Option(
+            names = "--sae-lr",
+            paramLabel = "LR",
+            description = "sae: Adam learning rate, decayed linearly to 0 over the last fifth of the steps"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double saeLr = SaeOptions.DEFAULTS.lr();
+
+    @Option(
+            names = "--sae-batch",
+            paramLabel = "M",
+            description = "sae: activation rows per step (default: ${DEFAULT-VALUE}; capped at the rows cached).")
+    int saeBatch = SaeOptions.DEFAULTS.batch();
+
+    @Option(
+            names = "--sae-seed",
+            paramLabel = "SEED",
+            description =
+                    "sae: seed of the initialisation, the batches and the resampling (default: ${DEFAULT-VALUE}).")
+    long saeSeed = SaeOptions.DEFAULTS.seed();
+
     @Mixin
     RunsRoot runs;
 
@@ -111,11 +170,24 @@ public final class LensCommand implements Callable<Integer> {
                 llcBurnin,
                 llcBatch,
                 llcSeed); // a bad option fails before any model is loaded
+        SaeOptions sae = new SaeOptions(
+                Optional.ofNullable(saeHook),
+                SaeOptions.Variant.parse(saeVariant),
+                saeExpansion,
+                saeL1,
+                saeK,
+                saeSteps,
+                saeLr,
+                saeBatch,
+                saeSeed);
         Path dir = runs.resolve(run);
         LlcAnalysis.Settings settings =
                 new LlcAnalysis.Settings(llc, every ? Optional.empty() : Optional.ofNullable(checkpoint));
-        List<Path> written = LlcAnalysis.with(
-                settings, () -> RunAnalyses.run(dir, analyses, Optional.ofNullable(checkpoint), every, System.out));
+        List<Path> written = SaeAnalysis.with(
+                sae,
+                () -> LlcAnalysis.with(
+                        settings,
+                        () -> RunAnalyses.run(dir, analyses, Optional.ofNullable(checkpoint), every, System.out)));
         spec.commandLine().getOut().println("wrote " + written.size() + " file(s) under " + dir.resolve("analyses"));
         spec.commandLine().getOut().flush();
         return 0;

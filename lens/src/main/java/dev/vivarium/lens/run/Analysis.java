@@ -55,6 +55,11 @@ public enum Analysis {
                     + " phase change (induction tasks)",
             false,
             dev.vivarium.lens.heads.HeadsAnalysis::run),
+    SAE(
+            "sae",
+            "sparse autoencoder on a hook point's activations: L0, FVU, dead latents, loss recovered, Fourier alignment",
+            true,
+            dev.vivarium.lens.sae.SaeAnalysis::run),
     PROGRESS(
             "progress",
             "progress measures at every checkpoint and the phases read off them (modular tasks)",
