@@ -27,9 +27,9 @@ class SpecErrorsTest {
         refused(
                 "sweep: {grid: {train.lr: [0.001], train.foo: [1]}}\n",
                 "spec.yaml: sweep.grid.train.foo, point 0 (train.lr=0.001 train.foo=1): --set train.foo=1: unknown"
-                        + " field 'train.foo' (value 1); allowed here: batchSize, betas, checkpoints, decay, eps,"
-                        + " evalBatch, logEvery, lr, momentum, optimizer, steps, stopAtTestAcc, warmupSteps,"
-                        + " weightDecay");
+                        + " field 'train.foo' (value 1); allowed here: adversarial, batchSize, betas, checkpoints,"
+                        + " decay, eps, evalBatch, freeze, logEvery, lr, momentum, objective, optimizer, steps,"
+                        + " stopAtTestAcc, warmupSteps, weightDecay");
     }
 
     @Test

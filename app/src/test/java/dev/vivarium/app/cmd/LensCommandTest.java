@@ -53,5 +53,38 @@ class LensCommandTest {
         String[] bad = Cli.run("lens", "tiny", "--runs", runs.toString(), "spectrum");
         assertEquals("2", bad[0]);
         assertTrue(bad[2].contains("unknown analysis 'spectrum'; allowed: fourier, spectra"), bad[2]);
+
+        String[] variant = Cli.run("lens", "tiny", "--runs", runs.toString(), "--sae-variant", "jumprelu", "sae");
+        assertEquals("2", variant[0], variant[1]);
+        assertEquals("error: --sae-variant jumprelu: unknown; allowed: relu, topk", variant[2].strip());
+        String[] k = Cli.run("lens", "tiny", "--runs", runs.toString(), "--sae-k", "0", "sae");
+        assertEquals("2", k[0], k[1]);
+        assertEquals("error: --sae-k 0: must be at least 1", k[2].strip());
+
+        String[] sae = Cli.run(
+                "lens",
+                "tiny",
+                "--runs",
+                runs.toString(),
+                "--sae-steps",
+                "30",
+                "--sae-expansion",
+                "1",
+                "--sae-k",
+                "2",
+                "sae");
+        assertEquals("0", sae[0], sae[2]);
+        assertTrue(sae[1].contains("wrote 2 file(s)"), sae[1]);
+        long last = r.checkpointSteps().get(r.checkpointSteps().size() - 1);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.analysesDir()
+                        .resolve(String.format("sae/step_%08d.json", last))
+                        .toFile());
+        assertEquals(32, json.get("d_sae").asInt()); // --sae-expansion 1 on dMlp 32
+        double l0 = json.get("l0").asDouble();
+        assertTrue(l0 > 0 && l0 <= 2.0 + 1e-9, "--sae-k 2 keeps at most 2 latents a row: L0 " + l0);
+        assertEquals(30, json.get("options").get("steps").asInt());
+        assertTrue(Files.isRegularFile(
+                r.analysesDir().resolve(String.format("sae/step_%08d/sae_weights.safetensors", last))));
     }
 }
