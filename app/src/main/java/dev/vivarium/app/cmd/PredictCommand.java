@@ -434,7 +434,8 @@ public final class PredictCommand implements Runnable {
         }
     }
 
-    static String describe(Forecast f) {
+    /** A forecast as one line of text, as {@code predict list} prints it. */
+    public static String describe(Forecast f) {
         if (f instanceof Forecast.Event e) {
             return String.format(Locale.ROOT, "P(%s %s) = %s", e.comparison().symbol(), e.threshold(), e.probability());
         }

@@ -599,4 +599,109 @@ public final class Api {
             g.writeString(String.valueOf(v));
         }
     }
+
+    /**
+     * {@code /api/predictions}: every prediction ledger under the sweeps folder's {@code studies/*}/ folders, each
+     * prediction with its claim, registration time, resolved value and scores, and the ledger's calibration (event
+     * probabilities in ten bins, interval coverage by stated level) with counts. A ledger that does not verify is
+     * listed with its one-line error and no rows.
+     */
+    public String predictions() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        Path studies =
+                catalog.sweepsRoot() == null ? null : catalog.sweepsRoot().resolve("studies");
+        if (studies != null && Files.isDirectory(studies, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(studies)) {
+                s.filter(d -> Files.isRegularFile(
+                                d.resolve(dev.vivarium.laws.predict.PredictionRegistry.LEDGER),
+                                LinkOption.NOFOLLOW_LINKS))
+                        .sorted()
+                        .forEach(dirs::add);
+            }
+        }
+        return json(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("ledgers");
+            for (Path d : dirs) {
+                writeLedger(g, d);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private static void writeLedger(JsonGenerator g, Path dir) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", "studies/" + dir.getFileName());
+        List<dev.vivarium.laws.predict.Prediction> list;
+        Map<String, dev.vivarium.laws.predict.Resolution> resolved;
+        try {
+            dev.vivarium.laws.predict.PredictionRegistry reg = new dev.vivarium.laws.predict.PredictionRegistry(dir);
+            list = reg.list();
+            resolved = reg.resolutions();
+        } catch (RuntimeException e) {
+            g.writeStringField(
+                    "error", "ledger studies/" + dir.getFileName() + ": " + WebFiles.firstLine(e.getMessage()));
+            g.writeEndObject();
+            return;
+        }
+        List<dev.vivarium.laws.predict.Score> scores = new ArrayList<>();
+        g.writeArrayFieldStart("predictions");
+        for (dev.vivarium.laws.predict.Prediction p : list) {
+            g.writeStartObject();
+            g.writeStringField("id", p.id());
+            g.writeStringField("author", p.author());
+            g.writeStringField(
+                    "claim",
+                    p.target().recipe() + "/" + p.target().config() + " "
+                            + p.target().quantity() + ": "
+                            + dev.vivarium.app.cmd.PredictCommand.describe(p.forecast()));
+            g.writeStringField("registered", p.createdAt().toString());
+            g.writeStringField("note", p.note());
+            dev.vivarium.laws.predict.Forecast f = p.forecast();
+            if (f instanceof dev.vivarium.laws.predict.Forecast.Range r) {
+                number(g, "lo", r.lo());
+                number(g, "hi", r.hi());
+                number(g, "level", r.confidence());
+            } else if (f instanceof dev.vivarium.laws.predict.Forecast.Event e) {
+                number(g, "probability", e.probability());
+            }
+            dev.vivarium.laws.predict.Resolution r = resolved.get(p.id());
+            if (r != null) {
+                dev.vivarium.laws.predict.Score sc = dev.vivarium.laws.predict.Score.of(p, r);
+                scores.add(sc);
+                g.writeStringField("resolved", r.resolvedAt().toString());
+                number(g, "value", r.value());
+                g.writeBooleanField("preRegistered", r.preRegistered());
+                g.writeBooleanField("hit", sc.hit());
+                number(g, "brier", sc.brier());
+                number(g, "log", sc.log());
+                number(g, "interval", sc.interval());
+                number(g, "crps", sc.crps());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        dev.vivarium.laws.predict.Scorecard card = new dev.vivarium.laws.predict.Scorecard(scores);
+        g.writeArrayFieldStart("eventCalibration");
+        calibration(g, card.eventCalibration(10));
+        g.writeEndArray();
+        g.writeArrayFieldStart("intervalCoverage");
+        calibration(g, card.intervalCoverage());
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void calibration(JsonGenerator g, List<dev.vivarium.laws.predict.Scorecard.CalibrationRow> rows)
+            throws IOException {
+        for (dev.vivarium.laws.predict.Scorecard.CalibrationRow c : rows) {
+            g.writeStartObject();
+            number(g, "lo", c.lo());
+            number(g, "hi", c.hi());
+            g.writeNumberField("count", c.count());
+            number(g, "stated", c.forecast());
+            number(g, "observed", c.observed());
+            g.writeEndObject();
+        }
+    }
 }

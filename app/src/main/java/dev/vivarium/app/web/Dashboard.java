@@ -113,6 +113,7 @@ public final class Dashboard implements AutoCloseable {
         app.get("/api/series", ctx -> json(ctx, api.series(ids(ctx), param(ctx, "metric"), buckets(ctx))));
         app.get("/api/configs", ctx -> json(ctx, api.configs(ids(ctx))));
         app.get("/api/sweeps", ctx -> json(ctx, api.sweeps()));
+        app.get("/api/predictions", ctx -> json(ctx, api.predictions()));
         app.get("/api/sweep", ctx -> json(ctx, api.sweep(param(ctx, "name"))));
         app.get("/api/analysis", ctx -> json(ctx, api.analysis(param(ctx, "id"), param(ctx, "name"))));
         app.get("/api/file", this::file);

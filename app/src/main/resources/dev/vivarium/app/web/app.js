@@ -220,6 +220,7 @@
     if (parts[0] === 'run' && parts.length > 1) page = runPage(decodeURIComponent(parts.slice(1).join('/')));
     else if (parts[0] === 'compare') page = comparePage(params);
     else if (parts[0] === 'sweeps') page = sweepsPage();
+    else if (parts[0] === 'predictions') page = predictionsPage();
     else if (parts[0] === 'sweep' && parts.length > 1) page = sweepPage(decodeURIComponent(parts.slice(1).join('/')), params);
     else page = runsPage();
     Promise.resolve(page).catch(e => main.appendChild(errorBox(String(e.message || e))));
@@ -785,6 +786,45 @@
   function sortValues(vs) {
     const num = vs.every(v => v !== '' && !Number.isNaN(Number(v)));
     return vs.slice().sort((a, b) => num ? Number(a) - Number(b) : (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  // Predictions: each study ledger's scoreboard and calibration, every value as text
+
+  function g4(v) {
+    return v === null || v === undefined ? '' : Number(v).toPrecision(4);
+  }
+
+  async function predictionsPage() {
+    const data = await api('predictions', {});
+    main.appendChild(el('h1', {}, 'Predictions'));
+    if (!data.ledgers.length) {
+      main.appendChild(el('p', { class: 'note' }, 'no ledgers under SWEEPS/studies/*/ (vivarium study SPEC writes one)'));
+      return;
+    }
+    data.ledgers.forEach(l => {
+      main.appendChild(el('h2', {}, l.name));
+      if (l.error) {
+        main.appendChild(errorBox(l.error));
+        return;
+      }
+      const t = el('table', { 'data-testid': 'scoreboard' });
+      t.appendChild(el('tr', {}, ['id', 'claim', 'registered', 'interval', 'resolved', 'value', 'hit', 'interval score', 'log score', 'brier']
+        .map(h => el('th', {}, h))));
+      l.predictions.forEach(p => t.appendChild(el('tr', { 'data-id': p.id },
+        el('td', {}, p.id.slice(0, 12)), el('td', {}, p.claim), el('td', {}, p.registered),
+        el('td', {}, p.lo !== undefined ? '[' + g4(p.lo) + ', ' + g4(p.hi) + '] at ' + g4(p.level) : (p.probability !== undefined ? 'p = ' + g4(p.probability) : '')),
+        el('td', {}, p.resolved || 'open'), el('td', { class: 'num' }, g4(p.value)),
+        el('td', {}, p.hit === undefined ? '' : (p.hit ? 'hit' : 'miss')),
+        el('td', { class: 'num' }, g4(p.interval)), el('td', { class: 'num' }, g4(p.log)), el('td', { class: 'num' }, g4(p.brier)))));
+      main.appendChild(t);
+      const rows = l.intervalCoverage.map(c => ['interval', c]).concat(l.eventCalibration.map(c => ['event', c]));
+      main.appendChild(el('h3', {}, 'Calibration'));
+      const c = el('table', { 'data-testid': 'calibration' });
+      c.appendChild(el('tr', {}, ['kind', 'bin', 'count', 'stated', 'observed'].map(h => el('th', {}, h))));
+      rows.forEach(([k, r]) => c.appendChild(el('tr', {}, el('td', {}, k), el('td', {}, '[' + g4(r.lo) + ', ' + g4(r.hi) + ']'),
+        el('td', { class: 'num' }, r.count), el('td', { class: 'num' }, g4(r.stated)), el('td', { class: 'num' }, g4(r.observed)))));
+      main.appendChild(c);
+    });
   }
 
   async function sweepPage(name, params) {
