@@ -38,33 +38,19 @@ public final class Downsample {
      * @throws IllegalArgumentException if {@code buckets < 1}
      */
     public static Curve minMax(Curve c, int buckets) {
-        if (buckets < 1) {
-            throw new IllegalArgumentException("buckets must be at least 1, got " + buckets);
-        }
-        int n = c.size();
-        if (n <= 2L * buckets) {
+        if (fitsWhole(c, buckets)) {
             return c;
         }
+        int n = c.size();
         double[] ox = new double[2 * buckets];
         double[] oy = new double[2 * buckets];
         int k = 0;
         for (int b = 0; b < buckets; b++) {
             int from = (int) ((long) n * b / buckets);
             int to = (int) ((long) n * (b + 1) / buckets);
-            int lo = -1;
-            int hi = -1;
-            for (int i = from; i < to; i++) {
-                double v = c.y()[i];
-                if (Double.isNaN(v)) {
-                    continue;
-                }
-                if (lo < 0 || v < c.y()[lo]) {
-                    lo = i;
-                }
-                if (hi < 0 || v > c.y()[hi]) {
-                    hi = i;
-                }
-            }
+            int[] ext = extremes(c.y(), from, to);
+            int lo = ext[0];
+            int hi = ext[1];
             if (lo < 0) {
                 ox[k] = c.x()[from];
                 oy[k++] = Double.NaN;
@@ -89,33 +75,19 @@ public final class Downsample {
      * their extremes' positions. A point moves by at most its bucket's width.
      */
     public static Curve minMaxAtBucketEnds(Curve c, int buckets) {
-        if (buckets < 1) {
-            throw new IllegalArgumentException("buckets must be at least 1, got " + buckets);
-        }
-        int n = c.size();
-        if (n <= 2L * buckets) {
+        if (fitsWhole(c, buckets)) {
             return c;
         }
+        int n = c.size();
         double[] ox = new double[2 * buckets];
         double[] oy = new double[2 * buckets];
         int k = 0;
         for (int b = 0; b < buckets; b++) {
             int from = (int) ((long) n * b / buckets);
             int to = (int) ((long) n * (b + 1) / buckets);
-            int lo = -1;
-            int hi = -1;
-            for (int i = from; i < to; i++) {
-                double v = c.y()[i];
-                if (Double.isNaN(v)) {
-                    continue;
-                }
-                if (lo < 0 || v < c.y()[lo]) {
-                    lo = i;
-                }
-                if (hi < 0 || v > c.y()[hi]) {
-                    hi = i;
-                }
-            }
+            int[] ext = extremes(c.y(), from, to);
+            int lo = ext[0];
+            int hi = ext[1];
             double firstValue = lo < 0 ? Double.NaN : c.y()[Math.min(lo, hi)];
             double secondValue = lo < 0 ? Double.NaN : c.y()[Math.max(lo, hi)];
             ox[k] = c.x()[from];
@@ -126,5 +98,32 @@ public final class Downsample {
             }
         }
         return new Curve(Arrays.copyOf(ox, k), Arrays.copyOf(oy, k));
+    }
+
+    /** Whether {@code c} already fits in {@code buckets} buckets (returned whole); refuses {@code buckets < 1}. */
+    private static boolean fitsWhole(Curve c, int buckets) {
+        if (buckets < 1) {
+            throw new IllegalArgumentException("buckets must be at least 1, got " + buckets);
+        }
+        return c.size() <= 2L * buckets;
+    }
+
+    /** The indices of the smallest and largest non-NaN value of {@code y[from, to)}, each -1 when all are NaN. */
+    private static int[] extremes(double[] y, int from, int to) {
+        int lo = -1;
+        int hi = -1;
+        for (int i = from; i < to; i++) {
+            double v = y[i];
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            if (lo < 0 || v < y[lo]) {
+                lo = i;
+            }
+            if (hi < 0 || v > y[hi]) {
+                hi = i;
+            }
+        }
+        return new int[] {lo, hi};
     }
 }

@@ -10,7 +10,6 @@ import dev.vivarium.lens.run.Output;
 import dev.vivarium.store.run.MetricLog;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -353,19 +352,8 @@ public final class HeadsAnalysis {
             }
         }
         s.prefixChange.ifPresent(c -> marker(heads, "prefix-matching phase change", c, 0, 1));
-        BufferedImage top = BitmapEncoder.getBufferedImage(loss);
-        BufferedImage bottom = BitmapEncoder.getBufferedImage(heads);
-        BufferedImage img = new BufferedImage(
-                Math.max(top.getWidth(), bottom.getWidth()),
-                top.getHeight() + bottom.getHeight(),
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        g.drawImage(top, 0, 0, null);
-        g.drawImage(bottom, 0, top.getHeight(), null);
-        g.dispose();
-        return img;
+        return dev.vivarium.lens.run.Pictures.stack(
+                List.of(BitmapEncoder.getBufferedImage(loss), BitmapEncoder.getBufferedImage(heads)));
     }
 
     private static void marker(XYChart c, String name, PhaseChange p, double lo, double hi) {

@@ -26,7 +26,6 @@ import dev.vivarium.lens.numeric.Tensors;
 import dev.vivarium.lens.run.LensRun;
 import dev.vivarium.lens.run.Output;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -624,19 +623,8 @@ public final class SaeAnalysis {
             }
             bars.addSeries("latents", labels, v).setFillColor(new Color(0x1f77b4));
         }
-        BufferedImage top = BitmapEncoder.getBufferedImage(c);
-        BufferedImage bottom = BitmapEncoder.getBufferedImage(bars);
-        BufferedImage img = new BufferedImage(
-                Math.max(top.getWidth(), bottom.getWidth()),
-                top.getHeight() + bottom.getHeight(),
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        g.drawImage(top, 0, 0, null);
-        g.drawImage(bottom, 0, top.getHeight(), null);
-        g.dispose();
-        return img;
+        return dev.vivarium.lens.run.Pictures.stack(
+                List.of(BitmapEncoder.getBufferedImage(c), BitmapEncoder.getBufferedImage(bars)));
     }
 
     private static void style(org.knowm.xchart.style.AxesChartStyler s) {

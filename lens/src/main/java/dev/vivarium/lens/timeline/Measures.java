@@ -157,8 +157,7 @@ public final class Measures {
             }
             s.emit("llc", "analyses/llc.json: checkpoints[].llc", out);
         } catch (IOException e) {
-            problems.add(
-                    "analyses/llc.json: " + e.getMessage().lines().findFirst().orElse("unreadable"));
+            problems.add("analyses/llc.json: " + firstLine(e));
         }
     }
 
@@ -206,8 +205,7 @@ public final class Measures {
                                     .replaceAll("\\.max_L(\\d+)$", " (largest head of layer $1)"),
                     out));
         } catch (IOException e) {
-            problems.add("analyses/" + file.getFileName() + ": "
-                    + e.getMessage().lines().findFirst().orElse("unreadable"));
+            problems.add("analyses/" + file.getFileName() + ": " + firstLine(e));
         }
     }
 
@@ -230,8 +228,7 @@ public final class Measures {
             try {
                 root = JSON.readTree(f.getValue().toFile());
             } catch (IOException e) {
-                problems.add("analyses/" + name + "/" + f.getValue().getFileName() + ": "
-                        + e.getMessage().lines().findFirst().orElse("unreadable"));
+                problems.add("analyses/" + name + "/" + f.getValue().getFileName() + ": " + firstLine(e));
                 continue;
             }
             double step = f.getKey();
@@ -303,6 +300,13 @@ public final class Measures {
             series.computeIfAbsent(k, x -> new Series()).add(step, v.asDouble());
             sources.putIfAbsent(k, source.substring(source.indexOf(": ") + 2));
         }
+    }
+
+    /** The first line of a reader's error, for one line under {@link Read#problems}. */
+    private static String firstLine(IOException e) {
+        return e.getMessage() == null
+                ? "unreadable"
+                : e.getMessage().lines().findFirst().orElse("unreadable");
     }
 
     private static double parse(String s) {
