@@ -2,6 +2,7 @@ package dev.vivarium.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.vivarium.core.engine.Ops;
 import dev.vivarium.core.hook.HookPoints;
 import java.util.ArrayList;
@@ -13,15 +14,22 @@ import java.util.List;
  * {@code layers.{l}.hook_post}.
  *
  * <p>Initial weights are N(0, 1/fan_in); biases start at zero.
+ *
+ * <p>A population ({@code M > 1} seeds) holds every parameter as {@code [M, ...]} and takes inputs {@code [M,
+ * batch, nInputs]}, giving {@code [M, batch, 1, dOut]}; each layer is one batched product over the members,
+ * the embedding one gather from the members' tables flattened to {@code [M * dVocab, dEmbed]}.
  */
 public final class Mlp implements Model {
     private final MlpConfig cfg;
     private final Params params;
     private final HookPoints hooks;
+    private final int members;
+    private NDArray tokenOffsets; // [M, 1, 1] int64: m * dVocab
 
-    Mlp(MlpConfig cfg, ai.djl.ndarray.NDManager manager, long seed) {
+    Mlp(MlpConfig cfg, ai.djl.ndarray.NDManager manager, long[] seeds) {
         this.cfg = cfg;
-        this.params = new Params(manager, seed);
+        this.params = new Params(manager, seeds);
+        this.members = seeds.length;
         if (cfg.input() == MlpConfig.Input.EMBED) {
             params.normal("embed.W_E", 1.0, cfg.dVocab(), cfg.dEmbed());
         }
@@ -77,34 +85,62 @@ public final class Mlp implements Model {
      */
     @Override
     public NDArray forwardAll(NDArray tokens) {
-        long batch = tokens.getShape().get(0);
+        boolean pop = members > 1;
+        int rank = pop ? 3 : 2;
+        if (tokens.getShape().dimension() != rank || (pop && tokens.getShape().get(0) != members)) {
+            throw new IllegalArgumentException("inputs of shape " + tokens.getShape() + "; this MLP takes "
+                    + (pop ? "[" + members + ", batch, nInputs]" : "[batch, nInputs]"));
+        }
+        long batch = tokens.getShape().get(pop ? 1 : 0);
+        Shape flat = pop ? new Shape(members, batch, cfg.dIn()) : new Shape(batch, cfg.dIn());
         NDArray x;
         if (cfg.input() == MlpConfig.Input.DENSE) {
             if (tokens.getDataType() != DataType.FLOAT32) {
                 throw new IllegalArgumentException(
                         "a dense-input MLP takes float32 features, got " + tokens.getDataType());
             }
-            x = tokens.reshape(batch, cfg.dIn()); // [batch, nInputs]
+            x = tokens.reshape(flat); // [batch, nInputs]
         } else if (cfg.input() == MlpConfig.Input.ONEHOT) {
-            x = tokens.oneHot(cfg.dVocab(), DataType.FLOAT32).reshape(batch, cfg.dIn()); // [batch, nInputs*dVocab]
+            x = tokens.oneHot(cfg.dVocab(), DataType.FLOAT32).reshape(flat); // [batch, nInputs*dVocab]
         } else {
-            x = Ops.embedding(tokens, params.get("embed.W_E")).reshape(batch, cfg.dIn()); // [batch, nInputs*dEmbed]
+            NDArray table = params.get("embed.W_E");
+            NDArray rows = pop
+                    ? Ops.embedding(tokens.add(offsets()), table.reshape((long) members * cfg.dVocab(), cfg.dEmbed()))
+                    : Ops.embedding(tokens, table);
+            x = rows.reshape(flat); // [batch, nInputs*dEmbed]
         }
         x = hooks.at("hook_embed", x);
         for (int l = 0; l < cfg.depth(); l++) {
             String p = "layers." + l + ".";
-            NDArray pre = Ops.matmul(x, params.get(p + "W_in"));
+            NDArray pre = Ops.matmul(x, params.get(p + "W_in")); // [M, batch, d] @ [M, d, width] is batched
             if (cfg.bias()) {
-                pre = pre.add(params.get(p + "b_in"));
+                pre = pre.add(perMember(params.get(p + "b_in")));
             }
             pre = hooks.at(p + "hook_pre", pre); // [batch, width]
             x = hooks.at(p + "hook_post", cfg.act().apply(pre));
         }
         NDArray out = Ops.matmul(x, params.get("unembed.W_U"));
         if (cfg.bias()) {
-            out = out.add(params.get("unembed.b_U"));
+            out = out.add(perMember(params.get("unembed.b_U")));
         }
-        return out.expandDims(1); // [batch, 1, dOut]
+        return out.expandDims(-2); // [batch, 1, dOut]
+    }
+
+    /** A population's bias {@code [M, e]} as {@code [M, 1, e]}, to broadcast over the batch. */
+    private NDArray perMember(NDArray b) {
+        return members > 1 ? b.expandDims(1) : b;
+    }
+
+    /** {@code m * dVocab} per member, {@code [M, 1, 1]} int64, model-owned. */
+    private NDArray offsets() {
+        if (tokenOffsets == null) {
+            long[] o = new long[members];
+            for (int m = 0; m < members; m++) {
+                o[m] = (long) m * cfg.dVocab();
+            }
+            tokenOffsets = Ops.owned(Ops.longs(params.manager(), o, new Shape(members, 1, 1)));
+        }
+        return tokenOffsets;
     }
 
     @Override

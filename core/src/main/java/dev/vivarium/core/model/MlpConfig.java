@@ -67,7 +67,12 @@ public record MlpConfig(
 
     @Override
     public Mlp build(NDManager manager, long seed) {
-        return new Mlp(this, manager, seed);
+        return new Mlp(this, manager, new long[] {seed});
+    }
+
+    @Override
+    public Mlp build(NDManager manager, long[] seeds) {
+        return new Mlp(this, manager, seeds);
     }
 
     /** Fills in the {@code model:} values an MLP recipe may leave out: one-hot input, ReLU, one layer, biases. */

@@ -13,6 +13,15 @@ import dev.vivarium.core.hook.HookPoints;
 public interface Model extends AutoCloseable {
     ModelConfig config();
 
+    /**
+     * Members computed together: with {@code M > 1} every parameter and every input, output and hook point has a
+     * leading model axis — tokens {@code [M, batch, pos]}, logits {@code [M, batch, scored, dVocabOut]}, a
+     * residual stream hook {@code [M, batch, pos, dModel]}.
+     */
+    default int members() {
+        return params().members();
+    }
+
     Params params();
 
     HookPoints hooks();

@@ -12,5 +12,14 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 })
 public sealed interface ModelConfig permits TransformerConfig, MlpConfig {
     /** Builds the model with freshly initialised parameters drawn from {@code seed}. */
-    Model build(NDManager manager, long seed);
+    default Model build(NDManager manager, long seed) {
+        return build(manager, new long[] {seed});
+    }
+
+    /**
+     * Builds a population of {@code seeds.length} models computed as one: every parameter with a leading model
+     * axis {@code [M, ...]} (none when there is one seed), member {@code m} initialised exactly as a single
+     * model of seed {@code seeds[m]}.
+     */
+    Model build(NDManager manager, long[] seeds);
 }

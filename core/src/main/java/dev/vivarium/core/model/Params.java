@@ -23,16 +23,45 @@ import java.util.Random;
  * biases) are kept at zero so that a checkpoint still has every tensor TransformerLens expects.
  * Initial values come from Java's generator seeded per parameter name, so they depend on the seed
  * only, not on the engine or the order parameters are made in.
+ *
+ * <p>A population of {@code M > 1} members (one seed each) holds every parameter with a leading model axis,
+ * {@code [M, ...]}: member {@code m}'s slice has exactly the values a single model of seed {@code seeds[m]}
+ * starts with. {@link #memberTensors} cuts one member out in TransformerLens shapes (no model axis), for its
+ * own checkpoint; {@link #loadMembers} puts members back. With one seed there is no model axis at all.
  */
 public final class Params implements AutoCloseable {
     private final NDManager manager;
-    private final long seed;
+    private final long[] seeds;
     private final Map<String, NDArray> arrays = new LinkedHashMap<>();
     private final Map<String, Boolean> trainable = new LinkedHashMap<>();
 
     public Params(NDManager parent, long seed) {
+        this(parent, new long[] {seed});
+    }
+
+    /** Parameters of a population, one member per seed (no model axis when there is one seed). */
+    public Params(NDManager parent, long[] seeds) {
+        if (seeds.length < 1) {
+            throw new IllegalArgumentException("a population needs at least one member");
+        }
         this.manager = parent.newSubManager();
-        this.seed = seed;
+        this.seeds = seeds.clone();
+    }
+
+    /** Members of the population: the length of the leading model axis, or 1 when there is none. */
+    public int members() {
+        return seeds.length;
+    }
+
+    /** {@code shape} with the model axis in front when there are several members. */
+    private long[] withModelAxis(long[] shape) {
+        if (seeds.length == 1) {
+            return shape;
+        }
+        long[] s = new long[shape.length + 1];
+        s[0] = seeds.length;
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return s;
     }
 
     /** The manager that owns parameters and model constants. */
@@ -40,21 +69,27 @@ public final class Params implements AutoCloseable {
         return manager;
     }
 
-    /** Adds a trainable parameter drawn from N(0, std^2). */
+    /**
+     * Adds a trainable parameter drawn from N(0, std^2), each member's from its own seed; {@code shape} is one
+     * member's.
+     */
     public NDArray normal(String name, double std, long... shape) {
-        Random random = new Random(seed * 0x9E3779B97F4A7C15L ^ name.hashCode());
-        float[] v = new float[Math.toIntExact(new Shape(shape).size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (random.nextGaussian() * std);
+        int size = Math.toIntExact(new Shape(shape).size());
+        float[] v = new float[Math.multiplyExact(size, seeds.length)];
+        for (int m = 0; m < seeds.length; m++) {
+            Random random = new Random(seeds[m] * 0x9E3779B97F4A7C15L ^ name.hashCode());
+            for (int i = 0; i < size; i++) {
+                v[m * size + i] = (float) (random.nextGaussian() * std);
+            }
         }
-        return add(name, v, shape, true);
+        return add(name, v, withModelAxis(shape), true);
     }
 
-    /** Adds a parameter filled with {@code value}; trainable or frozen. */
+    /** Adds a parameter filled with {@code value}; trainable or frozen; {@code shape} is one member's. */
     public NDArray constant(String name, float value, boolean train, long... shape) {
-        float[] v = new float[Math.toIntExact(new Shape(shape).size())];
+        float[] v = new float[Math.multiplyExact(Math.toIntExact(new Shape(shape).size()), seeds.length)];
         Arrays.fill(v, value);
-        return add(name, v, shape, train);
+        return add(name, v, withModelAxis(shape), train);
     }
 
     private NDArray add(String name, float[] values, long[] shape, boolean train) {
@@ -139,6 +174,79 @@ public final class Params implements AutoCloseable {
             arrays.put(n, fresh);
             old.close();
         }
+    }
+
+    /** Member {@code m}'s parameters as float32 tensors without the model axis (all of them when M = 1). */
+    public Map<String, Tensor> memberTensors(int m) {
+        Map<String, Tensor> all = toTensors();
+        if (seeds.length == 1) {
+            return all;
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        all.forEach((n, t) -> out.put(n, member(t, m, seeds.length)));
+        return out;
+    }
+
+    /**
+     * Replaces every member's parameters by {@code perMember.get(m)} (tensors in one member's shapes, as
+     * {@link #memberTensors} gives them); names, dtypes and shapes must match.
+     */
+    public void loadMembers(List<Map<String, Tensor>> perMember, String source) {
+        if (perMember.size() != seeds.length) {
+            throw new IllegalArgumentException(
+                    source + ": " + perMember.size() + " members given, the population has " + seeds.length);
+        }
+        if (seeds.length == 1) {
+            load(perMember.get(0), source);
+            return;
+        }
+        Map<String, Tensor> stacked = new LinkedHashMap<>();
+        for (String n : arrays.keySet()) {
+            List<Tensor> parts = new java.util.ArrayList<>();
+            for (Map<String, Tensor> t : perMember) {
+                parts.add(t.get(n));
+            }
+            if (parts.contains(null)) {
+                throw new IllegalArgumentException(source + ": missing tensor " + n);
+            }
+            stacked.put(n, stack(parts));
+        }
+        load(stacked, source);
+    }
+
+    /** Slice {@code m} of the leading axis of a tensor of {@code members} slices, without that axis. */
+    public static Tensor member(Tensor t, int m, int members) {
+        long[] shape = t.shape();
+        if (shape.length == 0 || shape[0] != members) {
+            throw new IllegalArgumentException(
+                    "tensor of shape " + Arrays.toString(shape) + " has no model axis of " + members + " members");
+        }
+        int bytes = t.data().remaining() / members;
+        ByteBuffer src = t.data().duplicate();
+        src.position(src.position() + m * bytes).limit(src.position() + bytes);
+        ByteBuffer copy = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        copy.put(src).flip();
+        return new Tensor(t.dtype(), Arrays.copyOfRange(shape, 1, shape.length), copy);
+    }
+
+    /** Tensors of one shape and dtype stacked along a new leading axis. */
+    public static Tensor stack(List<Tensor> parts) {
+        Tensor first = parts.get(0);
+        int bytes = first.data().remaining();
+        ByteBuffer out =
+                ByteBuffer.allocate(Math.multiplyExact(bytes, parts.size())).order(ByteOrder.LITTLE_ENDIAN);
+        for (Tensor t : parts) {
+            if (t.dtype() != first.dtype() || !Arrays.equals(t.shape(), first.shape())) {
+                throw new IllegalArgumentException("cannot stack " + t.dtype() + Arrays.toString(t.shape()) + " onto "
+                        + first.dtype() + Arrays.toString(first.shape()));
+            }
+            out.put(t.data().duplicate());
+        }
+        out.flip();
+        long[] shape = new long[first.shape().length + 1];
+        shape[0] = parts.size();
+        System.arraycopy(first.shape(), 0, shape, 1, first.shape().length);
+        return new Tensor(first.dtype(), shape, out);
     }
 
     /** An array's values as a float32 tensor. */

@@ -15,6 +15,14 @@ import java.util.Map;
  * <p>When only some positions are scored (the answer token of {@code a + b =}), the last block
  * computes keys and values at every position but queries, attention output, MLP and unembedding
  * only at the scored positions; positions after the last scored one are not computed at all.
+ *
+ * <p>A population ({@code M > 1} seeds) computes every member in one pass: parameters {@code [M, ...]}, tokens
+ * {@code [M, batch, pos]}, logits {@code [M, batch, scored, dVocabOut]}, and every hook point with the model
+ * axis in front ({@code [M, batch, pos, dModel]}, a pattern {@code [M, batch, head, q, pos]}). Axes are
+ * addressed from the right; each weight product is one batched matrix product over the members ({@code [M, N,
+ * d] @ [M, d, e]}); each embedding is one gather from the members' tables flattened to {@code [M * dVocab,
+ * d]}. With one seed there is no model axis and the computation is the single model's, operation for
+ * operation.
  */
 public final class Transformer implements Model {
     private static final double LN_EPS = 1e-5;
@@ -25,10 +33,13 @@ public final class Transformer implements Model {
     private final NDArray attnScale; // 1/sqrt(dHead), a model-owned constant
     private final NDArray lnEps;
     private final Map<String, NDArray> masks = new HashMap<>();
+    private final int members;
+    private NDArray tokenOffsets; // [M, 1, 1] int64: m * dVocab, for the flattened embedding tables
 
-    Transformer(TransformerConfig cfg, ai.djl.ndarray.NDManager manager, long seed) {
+    Transformer(TransformerConfig cfg, ai.djl.ndarray.NDManager manager, long[] seeds) {
         this.cfg = cfg;
-        this.params = new Params(manager, seed);
+        this.params = new Params(manager, seeds);
+        this.members = seeds.length;
         int d = cfg.dModel();
         double std = 1.0 / Math.sqrt(d);
         params.normal("embed.W_E", std, cfg.dVocab(), d);
@@ -119,7 +130,7 @@ public final class Transformer implements Model {
 
     @Override
     public NDArray forwardAll(NDArray tokens) {
-        return forward(tokens, 0, (int) tokens.getShape().get(1));
+        return forward(tokens, 0, (int) tokens.getShape().get(tokens.getShape().dimension() - 1));
     }
 
     @Override
@@ -132,7 +143,8 @@ public final class Transformer implements Model {
         if (!contiguous) {
             NDArray all = forwardAll(tokens);
             return all.get(new ai.djl.ndarray.index.NDIndex(
-                    ":, {}", Ops.longs(all.getManager(), toLongs(scored), new Shape(scored.length))));
+                    (pop() ? ":, " : "") + ":, {}",
+                    Ops.longs(all.getManager(), toLongs(scored), new Shape(scored.length))));
         }
         return forward(tokens, first, scored[scored.length - 1] + 1);
     }
@@ -142,22 +154,25 @@ public final class Transformer implements Model {
      * Returns {@code [batch, end - from, dVocabOut]}.
      */
     private NDArray forward(NDArray tokens, int from, int end) {
-        long batch = tokens.getShape().get(0);
+        requireRank(tokens);
+        long batch = tokens.getShape().get(pop() ? 1 : 0);
         int d = cfg.dModel();
         if (end > cfg.nCtx()) {
             throw new IllegalArgumentException("sequence of " + end + " positions exceeds nCtx " + cfg.nCtx());
         }
-        NDArray tok = end == tokens.getShape().get(1) ? tokens : tokens.get(":, :" + end);
+        long seqLen = tokens.getShape().get(pop() ? 2 : 1);
+        NDArray tok = end == seqLen ? tokens : tokens.get((pop() ? ":, " : "") + ":, :" + end);
         NDArray resid;
         int firstLayer = 0;
         if (canLookUpFirstLayer()) {
             resid = firstBlockByLookup(tok, cfg.nLayers() == 1 ? from : 0, end);
             firstLayer = 1;
         } else {
-            NDArray embed = hooks.at("hook_embed", Ops.embedding(tok, p("embed.W_E"))); // [batch, pos, dModel]
-            NDArray pos = p("pos_embed.W_pos").get(":" + end); // [pos, dModel]
+            NDArray embed = hooks.at("hook_embed", embedding(tok, p("embed.W_E"))); // [batch, pos, dModel]
+            NDArray pos = positions(0, end); // [pos, dModel], or [M, 1, pos, dModel]
             if (hooks.isHooked("hook_pos_embed")) {
-                pos = hooks.at("hook_pos_embed", pos.broadcast(batch, end, d));
+                pos = hooks.at(
+                        "hook_pos_embed", pop() ? pos.broadcast(members, batch, end, d) : pos.broadcast(batch, end, d));
             }
             resid = embed.add(pos); // [batch, pos, dModel]
         }
@@ -166,7 +181,73 @@ public final class Transformer implements Model {
             resid = block(l, resid, last ? from : 0, end);
         }
         NDArray x = cfg.layerNorm() ? layerNorm("ln_final", resid) : resid;
-        return bias(Ops.matmul(x, p("unembed.W_U")), "unembed.b_U"); // [batch, q, dVocabOut]
+        return bias(linear(x, p("unembed.W_U")), "unembed.b_U"); // [batch, q, dVocabOut]
+    }
+
+    private boolean pop() {
+        return members > 1;
+    }
+
+    private void requireRank(NDArray tokens) {
+        int want = pop() ? 3 : 2;
+        if (tokens.getShape().dimension() != want || (pop() && tokens.getShape().get(0) != members)) {
+            throw new IllegalArgumentException("tokens of shape " + tokens.getShape() + "; this model takes "
+                    + (pop() ? "[" + members + ", batch, pos]" : "[batch, pos]"));
+        }
+    }
+
+    /**
+     * {@code x @ W}: {@code [..., d] @ [d, e]}, or for a population {@code [M, ..., d]} with {@code W [M, d, e]}
+     * as one batched product {@code [M, N, d] @ [M, d, e]} (a broadcast product would copy W per batch row).
+     */
+    private NDArray linear(NDArray x, NDArray w) {
+        if (!pop()) {
+            return Ops.matmul(x, w);
+        }
+        long[] s = x.getShape().getShape();
+        long e = w.getShape().get(2);
+        long[] out = s.clone();
+        out[out.length - 1] = e;
+        return Ops.matmul(x.reshape(members, -1, s[s.length - 1]), w).reshape(out);
+    }
+
+    /** Rows {@code tokens} of an embedding table {@code [dVocab, d]} (a population's {@code [M, dVocab, d]}). */
+    private NDArray embedding(NDArray tokens, NDArray table) {
+        if (!pop()) {
+            return Ops.embedding(tokens, table);
+        }
+        long vocab = table.getShape().get(1);
+        NDArray flat = table.reshape(members * vocab, table.getShape().get(2));
+        return Ops.embedding(tokens.add(offsets(vocab)), flat);
+    }
+
+    /** {@code m * vocab} per member, {@code [M, 1, 1]} int64, model-owned. */
+    private NDArray offsets(long vocab) {
+        if (tokenOffsets == null || tokenOffsets.getShape().get(0) != members || vocab != cfg.dVocab()) {
+            long[] o = new long[members];
+            for (int m = 0; m < members; m++) {
+                o[m] = m * vocab;
+            }
+            NDArray made = Ops.owned(Ops.longs(params.manager(), o, new Shape(members, 1, 1)));
+            if (vocab != cfg.dVocab()) {
+                return made;
+            }
+            tokenOffsets = made;
+        }
+        return tokenOffsets;
+    }
+
+    /** {@code W_pos[from:end]}: {@code [q, d]}, or a population's {@code [M, 1, q, d]} (broadcast over the batch). */
+    private NDArray positions(int from, int end) {
+        if (!pop()) {
+            return p("pos_embed.W_pos").get(from + ":" + end);
+        }
+        return p("pos_embed.W_pos").get(":, " + from + ":" + end).expandDims(1);
+    }
+
+    /** Positions {@code [from, ...)} of an activation {@code [..., pos, d]} (the axis second from the right). */
+    private NDArray fromPosition(NDArray x, int from) {
+        return from == 0 ? x : x.get((pop() ? ":, " : "") + ":, " + from + ":");
     }
 
     /**
@@ -185,17 +266,17 @@ public final class Transformer implements Model {
     /** Block 0 with token-table projections; the same numbers as {@link #block} up to rounding. */
     private NDArray firstBlockByLookup(NDArray tok, int from, int end) {
         NDArray wE = p("embed.W_E");
-        NDArray wPos = p("pos_embed.W_pos").get(":" + end); // [pos, dModel]
-        NDArray tokQ = from == 0 ? tok : tok.get(":, " + from + ":"); // [batch, q]
-        NDArray residQ = Ops.embedding(tokQ, wE).add(wPos.get(from + ":")); // [batch, q, dModel]
+        NDArray wPos = positions(0, end); // [pos, dModel] (a population's [M, 1, pos, dModel])
+        NDArray wPosQ = positions(from, end);
+        NDArray tokQ = from == 0 ? tok : tok.get((pop() ? ":, " : "") + ":, " + from + ":"); // [batch, q]
+        NDArray residQ = embedding(tokQ, wE).add(wPosQ); // [batch, q, dModel]
         NDArray wQ = flat("blocks.0.attn.W_Q"); // [dModel, head*dHead]
-        NDArray wKV = flat("blocks.0.attn.W_K").concat(flat("blocks.0.attn.W_V"), 1); // [dModel, 2*head*dHead]
-        NDArray q = Ops.embedding(tokQ, Ops.matmul(wE, wQ))
-                .add(Ops.matmul(wPos.get(from + ":"), wQ)); // [batch, q, head*dHead]
-        NDArray kv = Ops.embedding(tok, Ops.matmul(wE, wKV)).add(Ops.matmul(wPos, wKV)); // [batch, pos, 2*head*dHead]
+        NDArray wKV = flat("blocks.0.attn.W_K").concat(flat("blocks.0.attn.W_V"), -1); // [dModel, 2*head*dHead]
+        NDArray q = embedding(tokQ, Ops.matmul(wE, wQ)).add(product(wPosQ, wQ)); // [batch, q, head*dHead]
+        NDArray kv = embedding(tok, Ops.matmul(wE, wKV)).add(product(wPos, wKV)); // [batch, pos, 2*head*dHead]
         long he = (long) cfg.nHeads() * cfg.dHead();
-        NDArray k = kv.get(":, :, :" + he);
-        NDArray v = kv.get(":, :, " + he + ":");
+        NDArray k = kv.get("..., :" + he);
+        NDArray v = kv.get("..., " + he + ":");
         return attendAndMlp(
                 "blocks.0.",
                 residQ,
@@ -206,76 +287,115 @@ public final class Transformer implements Model {
                 end);
     }
 
+    /** {@code W_pos @ W}: a plain product, or a population's {@code [M, 1, q, d] @ [M, 1, d, e]}. */
+    private NDArray product(NDArray wPos, NDArray w) {
+        return pop() ? Ops.matmul(wPos, w.expandDims(1)) : Ops.matmul(wPos, w);
+    }
+
     /** One block; queries and everything after attention only at positions {@code [from, end)}. */
     private NDArray block(int l, NDArray resid, int from, int end) {
         String b = "blocks." + l + ".";
         resid = hooks.at(b + "hook_resid_pre", resid); // [batch, pos, dModel]
         NDArray x = cfg.layerNorm() ? layerNorm(b + "ln1", resid) : resid;
-        NDArray xq = from == 0 ? x : x.get(":, " + from + ":");
+        NDArray xq = fromPosition(x, from);
         NDArray q = project(xq, b + "attn.W_Q", b + "attn.b_Q"); // [batch, q, head, dHead]
         NDArray k = project(x, b + "attn.W_K", b + "attn.b_K"); // [batch, pos, head, dHead]
         NDArray v = project(x, b + "attn.W_V", b + "attn.b_V"); // [batch, pos, head, dHead]
-        NDArray residQ = from == 0 ? resid : resid.get(":, " + from + ":");
+        NDArray residQ = fromPosition(resid, from);
         return attendAndMlp(b, residQ, q, k, v, from, end);
     }
 
     /** Attention from queries at {@code [from, end)} over keys {@code [0, end)}, then the MLP. */
     private NDArray attendAndMlp(String b, NDArray residQ, NDArray q, NDArray k, NDArray v, int from, int end) {
-        long batch = residQ.getShape().get(0);
+        long batch = residQ.getShape().get(pop() ? 1 : 0);
         int nq = end - from;
         int h = cfg.nHeads();
         int e = cfg.dHead();
         q = hooks.at(b + "attn.hook_q", q);
         k = hooks.at(b + "attn.hook_k", k);
         v = hooks.at(b + "attn.hook_v", v);
-        NDArray scores = Ops.matmul(Ops.permute(q, 0, 2, 1, 3), Ops.permute(k, 0, 2, 3, 1)) // [batch, head, q, pos]
+        NDArray scores = Ops.matmul(headsFirst(q), keysLast(k)) // [batch, head, q, pos]
                 .mul(attnScale)
                 .add(causalMask(from, end));
         scores = hooks.at(b + "attn.hook_attn_scores", scores);
         NDArray pattern = hooks.at(b + "attn.hook_pattern", Ops.softmax(scores)); // [batch, head, q, pos]
-        NDArray z = Ops.permute(Ops.matmul(pattern, Ops.permute(v, 0, 2, 1, 3)), 0, 2, 1, 3); // [batch, q, head, dHead]
+        NDArray z = headsFirst(Ops.matmul(pattern, headsFirst(v))); // [batch, q, head, dHead]
         z = hooks.at(b + "attn.hook_z", z);
-        NDArray wO = p(b + "attn.W_O").reshape((long) h * e, cfg.dModel());
-        NDArray attnOut = bias(Ops.matmul(z.reshape(batch, nq, (long) h * e), wO), b + "attn.b_O");
+        NDArray zFlat = pop() ? z.reshape(members, batch, nq, (long) h * e) : z.reshape(batch, nq, (long) h * e);
+        NDArray wO = pop()
+                ? p(b + "attn.W_O").reshape(members, (long) h * e, cfg.dModel())
+                : p(b + "attn.W_O").reshape((long) h * e, cfg.dModel());
+        NDArray attnOut = bias(linear(zFlat, wO), b + "attn.b_O");
         attnOut = hooks.at(b + "hook_attn_out", attnOut); // [batch, q, dModel]
         if (cfg.attnOnly()) {
             return hooks.at(b + "hook_resid_post", residQ.add(attnOut));
         }
         NDArray mid = hooks.at(b + "hook_resid_mid", residQ.add(attnOut)); // [batch, q, dModel]
         NDArray x2 = cfg.layerNorm() ? layerNorm(b + "ln2", mid) : mid;
-        NDArray pre = hooks.at(
-                b + "mlp.hook_pre", bias(Ops.matmul(x2, p(b + "mlp.W_in")), b + "mlp.b_in")); // [batch, q, dMlp]
+        NDArray pre =
+                hooks.at(b + "mlp.hook_pre", bias(linear(x2, p(b + "mlp.W_in")), b + "mlp.b_in")); // [batch, q, dMlp]
         NDArray post = hooks.at(b + "mlp.hook_post", cfg.act().apply(pre));
-        NDArray mlpOut = hooks.at(b + "hook_mlp_out", bias(Ops.matmul(post, p(b + "mlp.W_out")), b + "mlp.b_out"));
+        NDArray mlpOut = hooks.at(b + "hook_mlp_out", bias(linear(post, p(b + "mlp.W_out")), b + "mlp.b_out"));
         return hooks.at(b + "hook_resid_post", mid.add(mlpOut)); // [batch, q, dModel]
     }
 
-    /** {@code W [head, dModel, dHead]} as {@code [dModel, head*dHead]}. */
-    private NDArray flat(String w) {
-        return Ops.permute(p(w), 1, 0, 2).reshape(cfg.dModel(), (long) cfg.nHeads() * cfg.dHead());
+    /** {@code [..., pos, head, dHead]} and {@code [..., head, pos, dHead]} into each other (a view). */
+    private NDArray headsFirst(NDArray x) {
+        return pop() ? Ops.permute(x, 0, 1, 3, 2, 4) : Ops.permute(x, 0, 2, 1, 3);
     }
 
-    /** {@code [batch, pos, head*dHead]} to {@code [batch, pos, head, dHead]}, plus the bias. */
+    /** {@code [..., pos, head, dHead]} to {@code [..., head, dHead, pos]} (a view). */
+    private NDArray keysLast(NDArray k) {
+        return pop() ? Ops.permute(k, 0, 1, 3, 4, 2) : Ops.permute(k, 0, 2, 3, 1);
+    }
+
+    /** {@code W [head, dModel, dHead]} as {@code [dModel, head*dHead]} (a population's {@code [M, dModel, ...]}). */
+    private NDArray flat(String w) {
+        long he = (long) cfg.nHeads() * cfg.dHead();
+        return pop()
+                ? Ops.permute(p(w), 0, 2, 1, 3).reshape(members, cfg.dModel(), he)
+                : Ops.permute(p(w), 1, 0, 2).reshape(cfg.dModel(), he);
+    }
+
+    /** {@code [..., pos, head*dHead]} to {@code [..., pos, head, dHead]}, plus the bias. */
     private NDArray heads(NDArray y, String bias) {
-        Shape s = y.getShape();
-        NDArray r = y.reshape(s.get(0), s.get(1), cfg.nHeads(), cfg.dHead());
-        return cfg.bias() ? r.add(p(bias)) : r;
+        long[] s = y.getShape().getShape();
+        long[] r = new long[s.length + 1];
+        System.arraycopy(s, 0, r, 0, s.length - 1);
+        r[s.length - 1] = cfg.nHeads();
+        r[s.length] = cfg.dHead();
+        return bias(y.reshape(r), bias);
     }
 
     /** {@code einsum("bpd,hde->bphe")} plus bias: [batch, pos, dModel] to [batch, pos, head, dHead]. */
     private NDArray project(NDArray x, String w, String bias) {
-        return heads(Ops.matmul(x, flat(w)), bias);
+        return heads(linear(x, flat(w)), bias);
     }
 
+    /** {@code y + b}; a population's {@code b [M, ...]} gets ones after the model axis to meet {@code y}'s rank. */
     private NDArray bias(NDArray y, String name) {
-        return cfg.bias() ? y.add(p(name)) : y;
+        return cfg.bias() ? y.add(perMember(p(name), y.getShape().dimension())) : y;
+    }
+
+    /** A population's {@code [M, ...]} parameter reshaped to {@code rank} axes, ones after the model axis. */
+    private NDArray perMember(NDArray w, int rank) {
+        if (!pop() || w.getShape().dimension() == rank) {
+            return w;
+        }
+        long[] s = w.getShape().getShape();
+        long[] r = new long[rank];
+        java.util.Arrays.fill(r, 1);
+        r[0] = s[0];
+        System.arraycopy(s, 1, r, rank - s.length + 1, s.length - 1);
+        return w.reshape(r);
     }
 
     /** TransformerLens LayerNorm; the fused kernel unless one of its hook points is hooked. */
     private NDArray layerNorm(String prefix, NDArray x) {
-        NDArray w = p(prefix + ".w");
-        NDArray bb = p(prefix + ".b");
-        if (!hooks.isHooked(prefix + ".hook_scale") && !hooks.isHooked(prefix + ".hook_normalized")) {
+        int rank = x.getShape().dimension();
+        NDArray w = perMember(p(prefix + ".w"), rank);
+        NDArray bb = perMember(p(prefix + ".b"), rank);
+        if (!pop() && !hooks.isHooked(prefix + ".hook_scale") && !hooks.isHooked(prefix + ".hook_normalized")) {
             return Ops.layerNorm(x, w, bb, LN_EPS);
         }
         NDArray centred = x.sub(x.mean(new int[] {-1}, true));

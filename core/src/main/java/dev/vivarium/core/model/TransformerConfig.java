@@ -64,7 +64,12 @@ public record TransformerConfig(
 
     @Override
     public Transformer build(NDManager manager, long seed) {
-        return new Transformer(this, manager, seed);
+        return new Transformer(this, manager, new long[] {seed});
+    }
+
+    @Override
+    public Transformer build(NDManager manager, long[] seeds) {
+        return new Transformer(this, manager, seeds);
     }
 
     /**
