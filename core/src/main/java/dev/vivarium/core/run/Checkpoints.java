@@ -2,6 +2,7 @@ package dev.vivarium.core.run;
 
 import dev.vivarium.core.model.MlpConfig;
 import dev.vivarium.core.model.Model;
+import dev.vivarium.core.model.ModelConfig;
 import dev.vivarium.core.model.TransformerConfig;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeLoader;
@@ -46,21 +47,53 @@ public final class Checkpoints {
             double wallSeconds,
             Map<String, String> provenance)
             throws IOException {
+        return save(
+                run,
+                recipe,
+                model.config(),
+                model.params().trainableCount(),
+                model.params().toTensors(),
+                optimizer.state(),
+                optimizer.updates(),
+                step,
+                wallSeconds,
+                provenance);
+    }
+
+    /**
+     * Writes both files of step {@code step} from tensors in hand (one member of a population, cut out of its
+     * model axis), each atomically, the weights file last.
+     *
+     * @param parameters trained scalars of one model
+     * @param updates the optimizer's update count
+     */
+    public static Path save(
+            RunDir run,
+            Recipe recipe,
+            ModelConfig config,
+            long parameters,
+            Map<String, Tensor> weightTensors,
+            Map<String, Tensor> optimizerState,
+            long updates,
+            long step,
+            double wallSeconds,
+            Map<String, String> provenance)
+            throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("step", Long.toString(step));
-        meta.put("updates", Long.toString(optimizer.updates()));
+        meta.put("updates", Long.toString(updates));
         meta.put("wall_s", Double.toString(wallSeconds));
-        meta.put("kind", model.config() instanceof MlpConfig ? "mlp" : "transformer");
-        meta.put("parameters", Long.toString(model.params().trainableCount()));
-        meta.put("config", RecipeLoader.toJson(model.config()));
+        meta.put("kind", config instanceof MlpConfig ? "mlp" : "transformer");
+        meta.put("parameters", Long.toString(parameters));
+        meta.put("config", RecipeLoader.toJson(config));
         meta.put("recipe", RecipeLoader.toJson(recipe));
         meta.putAll(provenance);
         Map<String, String> optMeta = new LinkedHashMap<>(meta);
         optMeta.put("optimizer", recipe.train().optimizer().yamlName());
-        Safetensors.write(run.optimizerFile(step), optimizer.state(), optMeta);
-        Map<String, Tensor> weights = new LinkedHashMap<>(model.params().toTensors());
-        if (model.config() instanceof TransformerConfig t) {
+        Safetensors.write(run.optimizerFile(step), optimizerState, optMeta);
+        Map<String, Tensor> weights = new LinkedHashMap<>(weightTensors);
+        if (config instanceof TransformerConfig t) {
             weights.putAll(transformerLensBuffers(t));
         }
         Path file = run.checkpointFile(step);

@@ -42,7 +42,22 @@ record ResumePoint(long step, double wallSeconds, List<String> skipped) {
      * @throws IOException when no checkpoint entry is usable (listing each and why), or config.yaml was edited
      */
     static Optional<ResumePoint> choose(RunDir run, Recipe recipe, Trainer trainer) throws IOException {
-        List<Long> steps = run.checkpointEntrySteps();
+        return choose(run, recipe, trainer.model(), trainer.optimizer(), Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #choose(RunDir, Recipe, Trainer)}, into {@code model} and {@code optimizer}, among the checkpoints
+     * of steps up to {@code atMost} (a population continues all its members from one step).
+     */
+    static Optional<ResumePoint> choose(
+            RunDir run,
+            Recipe recipe,
+            dev.vivarium.core.model.Model model,
+            dev.vivarium.core.train.Optimizer optimizer,
+            long atMost)
+            throws IOException {
+        List<Long> steps =
+                run.checkpointEntrySteps().stream().filter(s -> s <= atMost).toList();
         List<String> skipped = new ArrayList<>();
         long baseUpdates = steps.isEmpty() ? 0 : Parent.baseUpdates(recipe);
         for (int i = steps.size() - 1; i >= 0; i--) {
@@ -52,8 +67,7 @@ record ResumePoint(long step, double wallSeconds, List<String> skipped) {
             if (problem == null) {
                 try {
                     requireSameRecipe(file, recipe, run);
-                    Checkpoints.Loaded loaded =
-                            Checkpoints.load(run, step, trainer.model(), trainer.optimizer(), baseUpdates);
+                    Checkpoints.Loaded loaded = Checkpoints.load(run, step, model, optimizer, baseUpdates);
                     return Optional.of(new ResumePoint(step, loaded.wallSeconds(), skipped));
                 } catch (ConfigEdited e) {
                     throw new IOException(e.getMessage());

@@ -19,9 +19,14 @@ final class StopSignal implements AutoCloseable {
     private final Thread hook;
 
     StopSignal(Trainer trainer) {
+        this(trainer::requestStop);
+    }
+
+    /** As {@link #StopSignal(Trainer)} for any loop that stops after its step when {@code requestStop} runs. */
+    StopSignal(Runnable requestStop) {
         hook = new Thread(
                 () -> {
-                    trainer.requestStop();
+                    requestStop.run();
                     try {
                         finished.await(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {

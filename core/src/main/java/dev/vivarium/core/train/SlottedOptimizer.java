@@ -47,6 +47,70 @@ abstract class SlottedOptimizer implements Optimizer {
         return slots.get(slot).get(name);
     }
 
+    /** {@code value} once per member. */
+    static double[] filled(int members, double value) {
+        double[] v = new double[members];
+        java.util.Arrays.fill(v, value);
+        return v;
+    }
+
+    /** Refuses a learning rate per member for another number of members. */
+    protected void requireMembers(double[] lrs) {
+        if (lrs.length != params.members()) {
+            throw new IllegalArgumentException(lrs.length + " learning rates for " + params.members() + " members");
+        }
+    }
+
+    /** One float32 factor per member, {@code [M]} (rounded to float32 as a scalar factor would be). */
+    protected NDArray perMember(double[] values) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return Ops.floats(params.manager(), f, new ai.djl.ndarray.types.Shape(f.length));
+    }
+
+    /** A per-member factor {@code [M]} as {@code [M, 1, ...]} of {@code rank} axes. */
+    protected static NDArray broadcastable(NDArray factor, int rank) {
+        long[] s = new long[rank];
+        java.util.Arrays.fill(s, 1);
+        s[0] = factor.getShape().get(0);
+        return factor.reshape(s);
+    }
+
+    /** Member {@code m}'s state without the model axis (all of it when there is one member). */
+    @Override
+    public Map<String, Tensor> memberState(int m) {
+        Map<String, Tensor> all = state();
+        if (params.members() == 1) {
+            return all;
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        all.forEach((k, t) -> out.put(k, Params.member(t, m, params.members())));
+        return out;
+    }
+
+    @Override
+    public void loadMembers(List<Map<String, Tensor>> perMember, long updates, String source) {
+        if (params.members() == 1) {
+            load(perMember.get(0), updates, source);
+            return;
+        }
+        Map<String, Tensor> stacked = new LinkedHashMap<>();
+        for (String key : state().keySet()) {
+            List<Tensor> parts = new java.util.ArrayList<>();
+            for (Map<String, Tensor> s : perMember) {
+                Tensor t = s.get(key);
+                if (t == null) {
+                    throw new IllegalArgumentException(source + ": missing optimizer tensor " + key);
+                }
+                parts.add(t);
+            }
+            stacked.put(key, Params.stack(parts));
+        }
+        load(stacked, updates, source);
+    }
+
     /** Counts one more update and returns the count (1 for the first). */
     protected long nextUpdate() {
         return ++updates;

@@ -37,54 +37,63 @@ class CheckpointInTorchTest {
 
     @Test
     void checkpointGivesSameLogitsInPyTorch() throws Exception {
-        boolean torch = hasTorch();
-        if (System.getenv("VIVARIUM_REQUIRE_TORCH") == null) {
-            Assumptions.assumeTrue(torch, "Debian's python3-torch is not installed; apt-get install python3-torch");
-        }
-        assertTrue(torch, "VIVARIUM_REQUIRE_TORCH is set but /usr/bin/python3 cannot import torch");
+        requireTorch();
         for (String variant : List.of("model.layerNorm=true", "model.layerNorm=false")) {
             Recipe r = RecipeLoader.load(
                     TestRuns.recipe("tiny-modular.yaml"),
                     List.of("train.steps=40", "model.nLayers=2", "model.bias=true", variant));
             RunDir run = Experiment.start(r, runs, Optional.of("torch-" + variant.replace('=', '-')), List.of());
-            Path ckpt = run.checkpointFile(40);
-            long[] tokens = {0, 1, 23, 5, 17, 23, 22, 22, 23, 9, 3, 23};
-            Path tokFile = runs.resolve("tokens.safetensors");
-            Safetensors.write(tokFile, Map.of("tokens", Tensor.ofLongs(new long[] {4, 3}, tokens)), Map.of());
-            Path out = runs.resolve("logits.safetensors");
-            Files.deleteIfExists(out);
-            Process p = new ProcessBuilder(
-                            PYTHON.toString(),
-                            TestRuns.projectFile("tools/oracle/check_checkpoint.py")
-                                    .toString(),
-                            ckpt.toString(),
-                            tokFile.toString(),
-                            out.toString())
-                    .redirectErrorStream(true)
-                    .start();
-            String log = new String(p.getInputStream().readAllBytes());
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), log);
-            float[] theirs = Safetensors.read(out).get("logits").toFloats();
+            assertSameLogitsInTorch(r, run.checkpointFile(40), runs, variant);
+        }
+    }
 
-            TensorEngine.start(1);
-            try (NDManager m = NDManager.newBaseManager();
-                    Model model = r.model().build(m, 0)) {
-                Checkpoints.loadWeights(ckpt, model);
-                try (StepScope s = new StepScope()) {
-                    float[] ours = model.forwardAll(Ops.longs(m, tokens, new Shape(4, 3)))
-                            .toFloatArray();
-                    assertEquals(theirs.length, ours.length);
-                    double maxAbs = 0;
-                    double maxDiff = 0;
-                    for (int i = 0; i < ours.length; i++) {
-                        maxAbs = Math.max(maxAbs, Math.abs(theirs[i]));
-                        maxDiff = Math.max(maxDiff, Math.abs(theirs[i] - ours[i]));
-                    }
-                    assertTrue(
-                            maxDiff <= 1e-5 * maxAbs,
-                            variant + ": max |diff| " + maxDiff + " vs max |logit| " + maxAbs);
+    /** Skips without python3-torch, unless VIVARIUM_REQUIRE_TORCH is set: then its absence fails. */
+    static void requireTorch() throws Exception {
+        boolean torch = hasTorch();
+        if (System.getenv("VIVARIUM_REQUIRE_TORCH") == null) {
+            Assumptions.assumeTrue(torch, "Debian's python3-torch is not installed; apt-get install python3-torch");
+        }
+        assertTrue(torch, "VIVARIUM_REQUIRE_TORCH is set but /usr/bin/python3 cannot import torch");
+    }
+
+    /**
+     * The checkpoint {@code ckpt} of a model of recipe {@code r}, loaded into tools/oracle's TransformerLens-shaped
+     * PyTorch model, gives the logits it gives here, to 1e-5 of the largest.
+     */
+    static void assertSameLogitsInTorch(Recipe r, Path ckpt, Path dir, String what) throws Exception {
+        long[] tokens = {0, 1, 23, 5, 17, 23, 22, 22, 23, 9, 3, 23};
+        Path tokFile = dir.resolve("tokens.safetensors");
+        Safetensors.write(tokFile, Map.of("tokens", Tensor.ofLongs(new long[] {4, 3}, tokens)), Map.of());
+        Path out = dir.resolve("logits.safetensors");
+        Files.deleteIfExists(out);
+        Process p = new ProcessBuilder(
+                        PYTHON.toString(),
+                        TestRuns.projectFile("tools/oracle/check_checkpoint.py").toString(),
+                        ckpt.toString(),
+                        tokFile.toString(),
+                        out.toString())
+                .redirectErrorStream(true)
+                .start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), log);
+        float[] theirs = Safetensors.read(out).get("logits").toFloats();
+
+        TensorEngine.start(1);
+        try (NDManager m = NDManager.newBaseManager();
+                Model model = r.model().build(m, 0)) {
+            Checkpoints.loadWeights(ckpt, model);
+            try (StepScope s = new StepScope()) {
+                float[] ours =
+                        model.forwardAll(Ops.longs(m, tokens, new Shape(4, 3))).toFloatArray();
+                assertEquals(theirs.length, ours.length);
+                double maxAbs = 0;
+                double maxDiff = 0;
+                for (int i = 0; i < ours.length; i++) {
+                    maxAbs = Math.max(maxAbs, Math.abs(theirs[i]));
+                    maxDiff = Math.max(maxDiff, Math.abs(theirs[i] - ours[i]));
                 }
+                assertTrue(maxDiff <= 1e-5 * maxAbs, what + ": max |diff| " + maxDiff + " vs max |logit| " + maxAbs);
             }
         }
     }
