@@ -1,6 +1,5 @@
 package dev.vivarium.app.cmd;
 
-import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.run.StepBenchmark;
 import java.io.PrintWriter;
@@ -19,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Time a recipe's training steps (no logging, no evaluation) and report ms/step and GFLOP/s.")
+        description = "Time a recipe's training steps (no logging, no evaluation) and report ms/step and GFLOP/s"
+                + " (a population recipe: the step of all its members, computed as one).")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,16 +44,20 @@ public final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup " + warmup + ": must be >= 0");
         }
-        Recipe r = RecipeLoader.load(recipe, overrides);
-        StepBenchmark.Result b = StepBenchmark.run(r, steps, warmup);
+        var population = dev.vivarium.core.recipe.PopulationSpec.load(recipe, overrides);
+        int members = population.map(p -> p.members().size()).orElse(1);
+        StepBenchmark.Result b = population.isPresent()
+                ? StepBenchmark.runPopulation(population.get().members(), steps, warmup)
+                : StepBenchmark.run(RecipeLoader.load(recipe, overrides), steps, warmup);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 Locale.ROOT,
-                "vivarium_ms_per_step=%.3f mean_ms=%.3f threads=%d steps=%d examples_per_step=%d gflop_per_step=%.4f"
-                        + " gflops=%.2f full_model_gflop_per_step=%.4f%n",
+                "vivarium_ms_per_step=%.3f mean_ms=%.3f threads=%d members=%d steps=%d examples_per_step=%d"
+                        + " gflop_per_step=%.4f gflops=%.2f full_model_gflop_per_step=%.4f%n",
                 b.msPerStep(),
                 b.msPerStepMean(),
                 b.threads(),
+                members,
                 steps,
                 b.examplesPerStep(),
                 b.gflopPerStep(),

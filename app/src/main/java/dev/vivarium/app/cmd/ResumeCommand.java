@@ -4,6 +4,8 @@ import dev.vivarium.app.progress.Progress;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.run.Experiment;
+import dev.vivarium.core.run.PopulationFolder;
+import dev.vivarium.core.run.PopulationRun;
 import dev.vivarium.store.run.RunDir;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "resume",
         mixinStandardHelpOptions = true,
-        description = "Continue a killed run from its last checkpoint.")
+        description =
+                "Continue a killed run from its last checkpoint (a population's folder: all its unfinished members).")
 public final class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = RunLookup.RUN_DESCRIPTION)
     String run;
@@ -32,6 +35,11 @@ public final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = runs.resolve(run);
+        if (PopulationFolder.is(dir)) { // every member that has not completed or failed, together
+            java.util.List<Path> members = PopulationFolder.members(dir);
+            PopulationRun.resume(members, System.err);
+            return Training.reportPopulation(dir, members, spec.commandLine().getOut());
+        }
         RunDir run = RunDir.open(dir);
         run.readStatus(); // a missing or corrupt status is named before the recipe is read
         Recipe recipe = RecipeLoader.load(run.configFile(), List.of());

@@ -1,11 +1,14 @@
 package dev.vivarium.app.cmd;
 
 import dev.vivarium.app.progress.Progress;
+import dev.vivarium.core.recipe.PopulationSpec;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.recipe.RecipeException;
 import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.run.Experiment;
 import dev.vivarium.core.run.Parent;
+import dev.vivarium.core.run.PopulationFolder;
+import dev.vivarium.core.run.PopulationRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +54,13 @@ public final class RunCommand implements Callable<Integer> {
         } else {
             OutPath.newDirectory("--runs", runs.dir());
         }
-        Recipe r = parent(RecipeLoader.load(recipe, overrides));
+        Optional<PopulationSpec> population = PopulationSpec.load(recipe, overrides);
         Path root = out != null ? (out.getParent() == null ? Path.of(".") : out.getParent()) : runs.dir();
         Optional<String> id = out != null ? Optional.of(out.getFileName().toString()) : Optional.empty();
+        if (population.isPresent()) {
+            return population(population.get(), root, id);
+        }
+        Recipe r = parent(RecipeLoader.load(recipe, overrides));
         try (Progress progress = Progress.forConsole(System.out)) {
             if (r.init().isPresent()) {
                 System.out.println(
@@ -64,6 +71,30 @@ public final class RunCommand implements Callable<Integer> {
                     Experiment.start(r, root, id, Training.listeners(r, progress)),
                     spec.commandLine().getOut());
         }
+    }
+
+    /**
+     * A recipe with a {@code population:} block: every member checked (and the population's memory) before the
+     * folder is made, then trained as one computation, each member its own run directory in the folder.
+     */
+    private int population(PopulationSpec pop, Path root, Optional<String> id) throws Exception {
+        PopulationRun.requireCompatible(pop.members());
+        Recipe first = pop.members().get(0);
+        String name = id.orElseGet(() -> first.name() + "-"
+                + java.time.LocalDateTime.now()
+                        .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path folder = root.resolve(name).toAbsolutePath().normalize();
+        for (int i = 2; id.isEmpty() && java.nio.file.Files.exists(folder); i++) {
+            folder = root.resolve(name + "-" + i).toAbsolutePath().normalize();
+        }
+        System.out.println("training a population of " + pop.members().size() + " " + first.name()
+                + " models as one computation in " + folder);
+        List<PopulationRun.Member> members = PopulationFolder.create(folder, pop);
+        PopulationRun.start(members, System.err);
+        return Training.reportPopulation(
+                folder,
+                members.stream().map(PopulationRun.Member::dir).toList(),
+                spec.commandLine().getOut());
     }
 
     /**

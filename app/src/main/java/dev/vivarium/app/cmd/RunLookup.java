@@ -43,7 +43,10 @@ final class RunLookup {
             }
         }
         if (Files.exists(given)) {
-            return checked(directory(given, run));
+            return population(given).orElseGet(() -> checked(directory(given, run)));
+        }
+        if (given.getNameCount() > 1 && !given.isAbsolute() && Files.isDirectory(runsDir.resolve(given))) {
+            return checked(runsDir.resolve(given)); // a population's member, <folder>/<member>
         }
         if (given.getNameCount() > 1 || given.isAbsolute()) {
             throw new IllegalArgumentException("RUN " + run + ": not found");
@@ -57,7 +60,7 @@ final class RunLookup {
         }
         Path exact = runsDir.resolve(run);
         if (Files.exists(exact)) {
-            return checked(directory(exact, run));
+            return population(exact).orElseGet(() -> checked(directory(exact, run)));
         }
         List<Path> matches = startingWith(runsDir, run);
         if (matches.size() == 1) {
@@ -95,6 +98,13 @@ final class RunLookup {
             throw new UncheckedIOException("cannot list runs in " + runsDir, e);
         }
         return out;
+    }
+
+    /** A population's folder (for {@code resume}), which holds runs rather than being one. */
+    private static java.util.Optional<Path> population(Path p) {
+        return Files.isRegularFile(p.resolve(RunIndex.POPULATION_FILE))
+                ? java.util.Optional.of(p)
+                : java.util.Optional.empty();
     }
 
     private static Path directory(Path p, String run) {

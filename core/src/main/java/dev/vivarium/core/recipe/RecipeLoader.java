@@ -52,6 +52,14 @@ public final class RecipeLoader {
 
     /** Loads and resolves {@code file} with overrides {@code key=value} (dotted keys, YAML values). */
     public static Recipe load(Path file, List<String> overrides) {
+        return parse(readText(file), file.toString(), overrides);
+    }
+
+    /**
+     * A recipe file's text, or a {@link RecipeException} naming the file when it is missing, not a regular file,
+     * over {@link #MAX_RECIPE_BYTES} or not UTF-8.
+     */
+    public static String readText(Path file) {
         String source = file.toString();
         String text;
         try {
@@ -76,7 +84,7 @@ public final class RecipeLoader {
         } catch (IOException e) {
             throw new RecipeException(source + ": cannot read: " + e.getMessage(), e);
         }
-        return parse(text, source, overrides);
+        return text;
     }
 
     /** Resolves recipe text; {@code source} names it in errors. */

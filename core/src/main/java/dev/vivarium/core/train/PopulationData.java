@@ -180,6 +180,11 @@ public final class PopulationData implements AutoCloseable {
         return scored.clone();
     }
 
+    /** Tokens (or features) per example. */
+    public int seqLen() {
+        return seqLen;
+    }
+
     Set train() {
         return train;
     }
@@ -192,7 +197,7 @@ public final class PopulationData implements AutoCloseable {
      * Inputs, targets and row weights of update {@code step} (from 1): {@code [M, batch, ...]}, and the weights
      * {@code [M, batch]} ({@code 1/batch} each for a minibatch; null when every row counts the same).
      */
-    NDArray[] batch(long step) {
+    public NDArray[] batch(long step) {
         if (batch == 0) {
             return new NDArray[] {train.inputs(), train.targets(), train.weights()};
         }

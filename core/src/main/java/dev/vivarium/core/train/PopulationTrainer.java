@@ -232,7 +232,7 @@ public final class PopulationTrainer {
      * One update of every active member. Returns each member's gradient norm when {@code measure} (NaN for an
      * inactive member), else null.
      */
-    double[] step(long step, boolean measure) throws IOException {
+    public double[] step(long step, boolean measure) throws IOException {
         Params params = model.params();
         double[] norms = null;
         try (StepScope scope = new StepScope()) {

@@ -23,10 +23,17 @@ public final class RunIndex {
     /** A RUNNING run whose heartbeat is older than this is listed as KILLED. */
     public static final Duration STALE_AFTER = Duration.ofSeconds(60);
 
+    /**
+     * The file that makes a folder under the runs root a population's: its members, run directories inside it,
+     * are listed as {@code <folder>/<member>}.
+     */
+    public static final String POPULATION_FILE = "population.json";
+
     private RunIndex() {}
 
     /**
-     * Every direct subdirectory of {@code runsRoot} that has a {@code status.json}, with its effective
+     * Every direct subdirectory of {@code runsRoot} that has a {@code status.json} (and every member of a population
+     * folder, as {@code <folder>/<member>}), with its effective
      * status ({@link #STALE_AFTER}), newest start first.
      *
      * @throws IOException if {@code runsRoot} itself cannot be listed
@@ -46,6 +53,17 @@ public final class RunIndex {
                 RunDir run = RunDir.unchecked(dir);
                 if (Files.isDirectory(dir) && Files.exists(run.statusFile())) {
                     runs.add(summarize(run, staleAfter));
+                } else if (Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(POPULATION_FILE))) {
+                    try (Stream<Path> members = Files.list(dir)) {
+                        for (Path m : (Iterable<Path>) members.sorted()::iterator) {
+                            RunDir member = RunDir.unchecked(m);
+                            if (Files.isDirectory(m) && Files.exists(member.statusFile())) {
+                                RunSummary s = summarize(member, staleAfter);
+                                runs.add(new RunSummary(
+                                        dir.getFileName() + "/" + member.id(), s.dir(), s.status(), s.lastMetrics()));
+                            }
+                        }
+                    }
                 }
             }
         }
