@@ -29,7 +29,10 @@ import picocli.CommandLine.Spec;
         description = "Look inside a run's checkpoints; each analysis writes JSON and a PNG picture to RUN/analyses/"
                 + " and prints a one-line summary.")
 public final class LensCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run directory or run id.")
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN",
+            description = "Run directory or run id (a population's folder: every member in turn).")
     String run;
 
     @Parameters(
@@ -180,15 +183,23 @@ public final class LensCommand implements Callable<Integer> {
                 saeLr,
                 saeBatch,
                 saeSeed);
-        Path dir = runs.resolve(run);
+        Path given = runs.resolve(run);
         LlcAnalysis.Settings settings =
                 new LlcAnalysis.Settings(llc, every ? Optional.empty() : Optional.ofNullable(checkpoint));
-        List<Path> written = SaeAnalysis.with(
-                sae,
-                () -> LlcAnalysis.with(
-                        settings,
-                        () -> RunAnalyses.run(dir, analyses, Optional.ofNullable(checkpoint), every, System.out)));
-        spec.commandLine().getOut().println("wrote " + written.size() + " file(s) under " + dir.resolve("analyses"));
+        // a population's folder: the analyses of every member, each an ordinary run
+        List<Path> dirs = dev.vivarium.core.run.PopulationFolder.is(given)
+                ? dev.vivarium.core.run.PopulationFolder.members(given)
+                : List.of(given);
+        for (Path dir : dirs) {
+            List<Path> written = SaeAnalysis.with(
+                    sae,
+                    () -> LlcAnalysis.with(
+                            settings,
+                            () -> RunAnalyses.run(dir, analyses, Optional.ofNullable(checkpoint), every, System.out)));
+            spec.commandLine()
+                    .getOut()
+                    .println("wrote " + written.size() + " file(s) under " + dir.resolve("analyses"));
+        }
         spec.commandLine().getOut().flush();
         return 0;
     }
