@@ -1,8 +1,12 @@
 package dev.vivarium.app.cmd;
 
+import dev.vivarium.app.export.HParams;
 import dev.vivarium.app.export.MetricExport;
+import dev.vivarium.app.export.TfEvents;
+import dev.vivarium.app.query.ConfigFlattener;
 import dev.vivarium.store.run.RunDir;
 import dev.vivarium.store.run.RunIndex;
+import dev.vivarium.store.run.RunState;
 import dev.vivarium.store.run.RunStatus;
 import dev.vivarium.store.run.RunSummary;
 import dev.vivarium.sweep.SweepFolder;
@@ -11,7 +15,10 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,6 +110,16 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         String host = host();
+        List<Map<String, Object>> configs = new ArrayList<>();
+        Map<String, HParams.Type> types = Map.of();
+        if (format == Format.TENSORBOARD) {
+            for (Path d : dirs) {
+                configs.add(ConfigFlattener.read(RunDir.open(d).configFile()));
+            }
+            types = HParams.types(configs);
+        }
+        Set<String> metrics = new LinkedHashSet<>();
+        double firstStart = Double.NaN;
         for (int i = 0; i < dirs.size(); i++) {
             RunDir run = RunDir.open(dirs.get(i));
             MetricRows m = MetricRows.of(run);
@@ -126,14 +143,47 @@ public final class ExportCommand implements Callable<Integer> {
                 }
                 default: {
                     RunStatus s = run.effectiveStatus(RunIndex.STALE_AFTER);
-                    Path f = MetricExport.tensorboard(out.resolve(id), s.startedAt(), host, m.rows());
+                    double start = seconds(s.startedAt());
+                    firstStart = Double.isNaN(firstStart) ? start : Math.min(firstStart, start);
+                    metrics.addAll(HParams.metrics(m.rows()));
+                    Path f = MetricExport.tensorboard(
+                            out.resolve(id),
+                            s.startedAt(),
+                            host,
+                            m.rows(),
+                            HParams.sessionStart(configs.get(i), types, start),
+                            s.state() == RunState.RUNNING
+                                    ? null
+                                    : HParams.sessionEnd(
+                                            s.state() == RunState.COMPLETED
+                                                    ? HParams.Status.SUCCESS
+                                                    : HParams.Status.FAILURE,
+                                            seconds(s.heartbeatAt())));
                     stdout.println("wrote " + f + " (" + m.rows().size() + " steps)");
                     break;
                 }
             }
             stdout.flush();
         }
+        if (format == Format.TENSORBOARD) {
+            // the experiment: every exported run's hparams with their domains, and the metrics, in the root
+            Path f = out.resolve("events.out.tfevents." + (long) firstStart + "." + host + ".hparams");
+            byte[] experiment = HParams.experiment(configs, new ArrayList<>(metrics), firstStart);
+            double at = firstStart;
+            dev.vivarium.store.io.AtomicFiles.write(f, o -> {
+                TfEvents.writeRecord(o, TfEvents.fileVersionEvent(at));
+                TfEvents.writeRecord(
+                        o, TfEvents.pluginEvent(at, 0, HParams.EXPERIMENT_TAG, HParams.PLUGIN, experiment));
+            });
+            stdout.println("wrote " + f + " (the HParams experiment: " + types.size() + " hparams, " + metrics.size()
+                    + " metrics)");
+            stdout.flush();
+        }
         return 0;
+    }
+
+    private static double seconds(java.time.Instant t) {
+        return t.getEpochSecond() + t.getNano() / 1e9;
     }
 
     /** This machine's name for event file names, as TensorBoard's writers use it; {@code localhost} if unknown. */

@@ -124,6 +124,14 @@ public final class FitCommand implements Callable<Integer> {
     Path plot;
 
     @Option(
+            names = "--json",
+            paramLabel = "FILE",
+            description = "Write the fit as JSON (law, formula, parameters with intervals, points, the curve on a log"
+                    + " grid with its 5-95% bootstrap band and prediction interval, the extrapolation to the"
+                    + " furthest --at), the file the dashboard's laws page draws; e.g. SWEEP_DIR/fits/NAME.json.")
+    Path json;
+
+    @Option(
             names = "--published",
             paramLabel = "NAME=VALUE",
             description =
@@ -134,6 +142,13 @@ public final class FitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (plot != null) {
             OutPath.file("--plot", plot);
+        }
+        if (json != null) {
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null && !java.nio.file.Files.exists(parent)) {
+                java.nio.file.Files.createDirectories(parent); // SWEEP_DIR/fits/ the first time
+            }
+            OutPath.file("--json", json);
         }
         boolean chinchilla = law.equalsIgnoreCase("chinchilla");
         List<String> columns = inputs(chinchilla);
@@ -187,6 +202,28 @@ public final class FitCommand implements Callable<Integer> {
                     study,
                     at.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
             spec.commandLine().getOut().println("plot: " + plot);
+        }
+        if (json != null) {
+            java.util.Map<String, String> about = new java.util.LinkedHashMap<>();
+            about.put(
+                    "source",
+                    table != null ? "table " + table : sweep != null ? "sweep " + sweep : "runs " + runs.dir());
+            if (sweep != null) {
+                about.put(
+                        "sweep",
+                        sweep.toAbsolutePath().normalize().getFileName().toString());
+            }
+            about.put("huber", String.valueOf(huber));
+            about.put("seed", String.valueOf(seed));
+            String stem = json.getFileName().toString().replaceFirst("\\.json$", "");
+            dev.vivarium.app.report.FitJson.write(
+                    json,
+                    stem,
+                    study,
+                    at.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                    List.of(),
+                    about);
+            spec.commandLine().getOut().println("json: " + json);
         }
         spec.commandLine().getOut().flush();
         return 0;

@@ -6,6 +6,7 @@ import dev.vivarium.app.query.MetricValues;
 import dev.vivarium.app.query.QueryDatabase;
 import dev.vivarium.app.query.QueryResult;
 import dev.vivarium.app.query.ResultFormat;
+import dev.vivarium.app.query.RunCache;
 import dev.vivarium.app.query.RunRow;
 import dev.vivarium.store.run.RunDir;
 import dev.vivarium.store.run.RunIndex;
@@ -79,6 +80,17 @@ public final class QueryCommand implements Callable<Integer> {
             description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; json is an array of objects).")
     ResultFormat format;
 
+    @Option(
+            names = "--cache",
+            paramLabel = "DIR",
+            description = "Directory of the parsed-run cache, which a query reads instead of the files of the runs"
+                    + " that stopped and have not changed since (default: $VIVARIUM_CACHE, else"
+                    + " $XDG_CACHE_HOME/vivarium, else ~/.cache/vivarium).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Read every run's files and neither read nor write the cache.")
+    boolean noCache;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -109,15 +121,28 @@ public final class QueryCommand implements Callable<Integer> {
         try {
             List<Candidate> candidates = candidates(err);
             timing.phase("list " + candidates.size() + " runs");
+            RunCache cache = noCache
+                    ? null
+                    : RunCache.load(RunCache.fileFor(cacheDir != null ? cacheDir : RunCache.defaultDir(), roots));
+            timing.phase("read the cache" + (cache == null ? " (off)" : " (" + cache.size() + " runs)"));
             // reading and parsing each run's files is the cost: in parallel, then reported in a stable order
             loaded = candidates.parallelStream()
-                    .map(c -> load(c, runsTable, anyMetrics))
+                    .map(c -> load(c, runsTable, anyMetrics, longTable, cache))
                     .sorted(Comparator.comparing((Loaded l) ->
                                     l.row() == null ? Instant.MIN : l.row().started())
                             .reversed()
                             .thenComparing(l -> l.candidate().id()))
                     .toList();
             timing.phase("read runs");
+            if (cache != null) {
+                cache.retain(candidates.stream().map(Candidate::dir).collect(java.util.stream.Collectors.toSet()));
+                try {
+                    cache.save();
+                } catch (IOException e) {
+                    err.println("warning: query cache not written: " + firstLine(e.getMessage()));
+                }
+                timing.phase("write the cache");
+            }
             for (Loaded l : loaded) {
                 l.warnings().forEach(w -> err.println("warning: " + w));
                 if (l.row() != null) {
@@ -153,7 +178,11 @@ public final class QueryCommand implements Callable<Integer> {
             }
             timing.phase("execute");
         }
-        format.print(result, out);
+        // one write of the whole answer: the command line's writer flushes at every line
+        java.io.StringWriter text = new java.io.StringWriter();
+        format.print(result, new PrintWriter(text));
+        out.print(text);
+        out.flush();
         timing.phase("print");
         return 0;
     }
@@ -199,7 +228,7 @@ public final class QueryCommand implements Callable<Integer> {
     }
 
     /** A directory that may be a run, with the sweep it belongs to. */
-    private record Candidate(Path dir, Optional<String> sweep) {
+    private record Candidate(Path dir, Optional<String> sweep, RunCache.Stamp stamp) {
         String id() {
             return sweep.map(s -> s + "/").orElse("") + dir.getFileName();
         }
@@ -215,9 +244,13 @@ public final class QueryCommand implements Callable<Integer> {
      * The directories under --runs and under each sweep folder's {@code runs/} that hold a {@code status.json}
      * or a {@code config.yaml}, as {@code vivarium runs} sees them.
      */
+    /** The folders the candidates were listed from (--runs, then --sweeps), the key of the cache file. */
+    private final List<Path> roots = new ArrayList<>();
+
     private List<Candidate> candidates(PrintWriter err) throws IOException {
         List<Candidate> found = new ArrayList<>();
         Path root = runs.dir();
+        roots.add(root);
         if (runs.chosen() && !Files.isDirectory(root)) {
             throw new IllegalArgumentException("--runs " + root + ": "
                     + (Files.exists(root) ? "is a file, not a directory of runs" : "no such directory of runs"));
@@ -229,6 +262,7 @@ public final class QueryCommand implements Callable<Integer> {
         named.dir = sweeps;
         boolean chosen = named.chosen();
         Path sweepsRoot = named.dir();
+        roots.add(sweepsRoot);
         if (!Files.isDirectory(sweepsRoot)) {
             if (chosen) {
                 throw new IllegalArgumentException("--sweeps " + sweepsRoot + ": "
@@ -254,15 +288,81 @@ public final class QueryCommand implements Callable<Integer> {
     }
 
     private static void addRuns(Path root, Optional<String> sweep, List<Candidate> found) throws IOException {
+        List<Path> dirs;
         try (Stream<Path> s = Files.list(root)) {
-            s.filter(d -> Files.isDirectory(d)
-                            && (Files.exists(d.resolve("status.json")) || Files.exists(d.resolve("config.yaml"))))
-                    .sorted()
-                    .forEach(d -> found.add(new Candidate(d, sweep)));
+            dirs = s.sorted().toList();
         }
+        // the stamp's three file attributes say whether it is a run (a directory with a status or a config):
+        // one stat a file, in parallel; only where it is not plain (links, odd files) the checks as they were
+        dirs.parallelStream()
+                .map(d -> new Candidate(d, sweep, RunCache.stamp(d)))
+                .filter(c -> c.stamp().usable()
+                        || (Files.isDirectory(c.dir())
+                                && (Files.exists(c.dir().resolve("status.json"))
+                                        || Files.exists(c.dir().resolve("config.yaml")))))
+                .forEachOrdered(found::add);
     }
 
-    /** Reads one candidate; a broken run is a warning and no row, never a failure of the query. */
+    /**
+     * Reads one candidate, from the cache if it holds the run as its files are now ({@link RunCache}) and what
+     * the query needs (the {@code metrics} table needs the whole log, which the cache does not hold); a broken
+     * run is a warning and no row, never a failure of the query. What is read of a run that stopped and read
+     * cleanly goes into the cache.
+     */
+    private static Loaded load(
+            Candidate c, boolean withConfig, boolean withMetrics, boolean longTable, RunCache cache) {
+        RunCache.Stamp stamp = c.stamp();
+        Optional<RunCache.Entry> hit = cache == null ? Optional.empty() : cache.get(c.dir(), stamp);
+        if (hit.isPresent()
+                && (!withConfig || hit.get().config() != null)
+                && (!withMetrics || (!longTable && hit.get().finalNames() != null))) {
+            RunCache.Entry e = hit.get();
+            return new Loaded(
+                    c,
+                    e.row(c.id(), c.dir(), c.sweep()),
+                    withMetrics ? e.finals() : MetricValues.of(List.of()),
+                    List.of());
+        }
+        Loaded l = load(c, withConfig, withMetrics);
+        if (cache != null && l.row() != null && l.warnings().isEmpty()) {
+            RunRow r = l.row();
+            List<String> names = null;
+            long[] steps = null;
+            double[] values = null;
+            if (withMetrics) {
+                MetricValues m = l.metrics();
+                int[] last = m.lastOfEach();
+                names = new ArrayList<>();
+                List<Long> st = new ArrayList<>();
+                List<Double> vs = new ArrayList<>();
+                for (int k = 0; k < last.length; k++) {
+                    if (last[k] >= 0) {
+                        names.add(m.names().get(k));
+                        st.add(m.step(last[k]));
+                        vs.add(m.value(last[k]));
+                    }
+                }
+                steps = st.stream().mapToLong(Long::longValue).toArray();
+                values = vs.stream().mapToDouble(Double::doubleValue).toArray();
+            }
+            cache.put(
+                    c.dir(),
+                    new RunCache.Entry(
+                            stamp,
+                            r.recipe(),
+                            r.state(),
+                            r.step(),
+                            r.totalSteps(),
+                            r.started(),
+                            r.message(),
+                            withConfig ? r.config() : null,
+                            names,
+                            steps,
+                            values));
+        }
+        return l;
+    }
+
     private static Loaded load(Candidate c, boolean withConfig, boolean withMetrics) {
         List<String> warnings = new ArrayList<>();
         Optional<String> problem = RunCheck.problem(c.dir());

@@ -41,9 +41,10 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(
             index = "0",
-            paramLabel = "RUN|SWEEP_DIR",
-            description = "A run (directory, id under --runs, unique prefix or 'latest') or a sweep folder (made by"
-                    + " vivarium sweep).")
+            paramLabel = "RUN|SWEEP_DIR|STUDY_DIR",
+            description = "A run (directory, id under --runs, unique prefix or 'latest'), a sweep folder (made by"
+                    + " vivarium sweep; with the laws fitted on it and their predictions) or a study's folder"
+                    + " SWEEPS/studies/<study>/ (its law, ledger and sweeps).")
     String target;
 
     @Option(
@@ -77,7 +78,18 @@ public final class ReportCommand implements Callable<Integer> {
         String name;
         List<Path> runDirs = new ArrayList<>();
         SweepFolder sweep = null;
-        if (given != null && Files.isRegularFile(given.resolve(SweepFolder.INDEX))) {
+        if (given != null && Files.isRegularFile(given.resolve(StudyCommand.FIT_JSON))) {
+            // a study's folder, SWEEPS/studies/<study>/: its law page, its ledger, its two sweeps
+            Path dir = given.toAbsolutePath().normalize();
+            if (dir.getParent() == null
+                    || dir.getParent().getParent() == null
+                    || !dir.getParent().getFileName().toString().equals("studies")) {
+                throw new IllegalArgumentException(target + ": has a " + StudyCommand.FIT_JSON
+                        + " but is not a study's folder SWEEPS/studies/<study>/");
+            }
+            name = dir.getFileName().toString();
+            html = new Report(new Api(new RunCatalog(null, dir.getParent().getParent()))).study(name);
+        } else if (given != null && Files.isRegularFile(given.resolve(SweepFolder.INDEX))) {
             sweep = SweepFolder.at(given.toAbsolutePath().normalize());
             RunCatalog catalog = new RunCatalog(null, sweep.root().getParent());
             html = new Report(new Api(catalog)).sweep(sweep.name());

@@ -2,9 +2,12 @@ package dev.vivarium.app.cmd;
 
 import dev.vivarium.app.web.Dashboard;
 import dev.vivarium.app.web.RunCatalog;
+import dev.vivarium.laws.predict.PredictionRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -21,8 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
-        description = "Serve the dashboard (runs, curves, comparisons, sweeps, analyses) on http://127.0.0.1:PORT/;"
-                + " read-only, every file from the jar.")
+        description =
+                "Serve the dashboard (runs, curves, comparisons, sweeps, analyses, laws, predictions) on http://127.0.0.1:PORT/;"
+                        + " read-only, every file from the jar.")
 public final class ServeCommand implements Callable<Integer> {
     /** The address served unless {@code --host} is given. */
     static final String LOOPBACK = "127.0.0.1";
@@ -50,6 +54,43 @@ public final class ServeCommand implements Callable<Integer> {
                     + " lets other machines read every run, so it is warned about.")
     String host;
 
+    @Option(
+            names = "--registry",
+            paramLabel = "FILE_OR_DIR",
+            description = "A prediction registry (a directory holding predictions.ledger, or that file) whose"
+                    + " predictions the Predictions page shows beside the studies' ledgers; repeatable. Default:"
+                    + " the current directory's, as vivarium predict uses, if it has one.")
+    List<Path> registry = new ArrayList<>();
+
+    /** The registries' directories: those given, each checked, or the current directory's if it has a ledger. */
+    static List<Path> registries(List<Path> given) {
+        List<Path> out = new ArrayList<>();
+        if (given.isEmpty()) {
+            if (Files.isRegularFile(Path.of(PredictionRegistry.LEDGER))) {
+                out.add(Path.of("."));
+            }
+            return out;
+        }
+        for (Path p : given) {
+            if (Files.isDirectory(p)) {
+                if (!Files.isRegularFile(p.resolve(PredictionRegistry.LEDGER))) {
+                    throw new IllegalArgumentException("--registry " + p + ": no " + PredictionRegistry.LEDGER
+                            + " in this directory (vivarium predict --registry " + p + " add ... writes one)");
+                }
+                out.add(p);
+            } else if (Files.isRegularFile(p)) {
+                if (!p.getFileName().toString().equals(PredictionRegistry.LEDGER)) {
+                    throw new IllegalArgumentException("--registry " + p + ": a ledger file is named "
+                            + PredictionRegistry.LEDGER + "; give it or the directory holding it");
+                }
+                out.add(p.toAbsolutePath().getParent());
+            } else {
+                throw new IllegalArgumentException("--registry " + p + ": no such file or directory");
+            }
+        }
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -67,6 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sweeps " + sweepsDir + ": "
                     + (Files.exists(sweepsDir) ? "is a file, not a directory of sweep folders" : "no such directory"));
         }
+        List<Path> registries = registries(registry);
         String address = host == null ? LOOPBACK : host;
         if (host != null && !host.equals(LOOPBACK) && !host.equals("localhost") && !host.equals("::1")) {
             err.println("warning: --host " + host + ": the dashboard is reachable from other machines and shows"
@@ -74,13 +116,14 @@ public final class ServeCommand implements Callable<Integer> {
                     + " to anyone who can reach it (it has no login)");
             err.flush();
         }
-        Dashboard d = Dashboard.start(new RunCatalog(runsDir, sweepsDir), address, port);
+        Dashboard d = Dashboard.start(new RunCatalog(runsDir, sweepsDir), registries, address, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             d.close();
             stopped.countDown();
         }));
-        out.println("serving " + runsDir.toAbsolutePath() + " and " + sweepsDir.toAbsolutePath() + " on " + d.url()
+        out.println("serving " + runsDir.toAbsolutePath() + " and " + sweepsDir.toAbsolutePath()
+                + (registries.isEmpty() ? "" : " and the prediction registry " + registries) + " on " + d.url()
                 + " (Ctrl-C stops)");
         out.flush();
         stopped.await();

@@ -1,15 +1,19 @@
 package dev.vivarium.app.cmd;
 
+import dev.vivarium.app.report.FitJson;
 import dev.vivarium.app.study.Study;
 import dev.vivarium.app.study.StudySpec;
 import dev.vivarium.laws.predict.PredictionRegistry;
 import dev.vivarium.store.io.AtomicFiles;
+import dev.vivarium.sweep.LocalExecutor;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = "Close the loop: train the study's fit sweep, fit its law, register a forecast (the fit's"
                 + " bootstrap prediction interval) for each held-out configuration before any of its runs exist,"
                 + " train the held-out sweep, resolve and score the forecasts (interval score, log score). Writes"
-                + " SWEEPS/studies/<study>/study.txt and study.png beside the ledger. Run again, it reuses completed points and registered"
+                + " SWEEPS/studies/<study>/study.txt, study.png and fit.json (the fit, for the dashboard's laws page) beside the ledger. Run again, it reuses completed points and registered"
                 + " predictions.")
 public final class StudyCommand implements Callable<Integer> {
     @Spec
@@ -75,9 +79,48 @@ public final class StudyCommand implements Callable<Integer> {
             maxX = Double.isNaN(maxX) ? h.x() : Math.max(maxX, h.x());
         }
         FitPlot.write(dir.resolve("study.png"), r.fit(), maxX, held);
-        out.println("wrote " + dir.resolve("study.txt") + " and " + dir.resolve("study.png"));
+        FitJson.write(dir.resolve(FIT_JSON), s.name(), r.fit(), maxX, heldout(r), about(s, root));
+        out.println("wrote " + dir.resolve("study.txt") + ", " + dir.resolve("study.png") + " and "
+                + dir.resolve(FIT_JSON));
         out.flush();
         return 0;
+    }
+
+    /** The study's fit as JSON ({@link FitJson}), beside study.txt: what the dashboard's laws page draws. */
+    public static final String FIT_JSON = "fit.json";
+
+    /** The held-out points as the fit's JSON records them: measured value, forecast and its interval. */
+    static List<FitJson.Heldout> heldout(Study.Result r) {
+        List<FitJson.Heldout> out = new ArrayList<>();
+        for (Study.Heldout h : r.heldout()) {
+            var range =
+                    (dev.vivarium.laws.predict.Forecast.Range) h.prediction().forecast();
+            out.add(new FitJson.Heldout(
+                    h.prediction().id(),
+                    h.x(),
+                    h.score().resolution().value(),
+                    h.forecast(),
+                    range.lo(),
+                    range.hi(),
+                    range.confidence()));
+        }
+        return out;
+    }
+
+    private static Map<String, String> about(StudySpec s, Path root) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("study", s.name());
+        m.put("description", s.description().strip());
+        m.put(
+                "fitSweep",
+                LocalExecutor.sweepDir(s.fitSweep(), root).getFileName().toString());
+        m.put(
+                "heldoutSweep",
+                LocalExecutor.sweepDir(s.heldoutSweep(), root).getFileName().toString());
+        m.put("metric", s.metric());
+        m.put("reduce", s.reduce());
+        m.put("ledger", PredictionRegistry.LEDGER);
+        return m;
     }
 
     static String summary(Study.Result r, PredictionRegistry reg) {

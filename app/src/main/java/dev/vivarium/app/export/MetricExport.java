@@ -81,15 +81,39 @@ public final class MetricExport {
      */
     public static Path tensorboard(Path dir, Instant started, String host, List<Map<String, Double>> rows)
             throws IOException {
+        return tensorboard(dir, started, host, rows, null, null);
+    }
+
+    /**
+     * As {@link #tensorboard(Path, Instant, String, List)}, with the HParams plugin's {@code session_start_info}
+     * (at step 0, the run's start) before the scalars and its {@code session_end_info} after them, when given
+     * ({@link HParams}).
+     */
+    public static Path tensorboard(
+            Path dir,
+            Instant started,
+            String host,
+            List<Map<String, Double>> rows,
+            byte[] sessionStart,
+            byte[] sessionEnd)
+            throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("events.out.tfevents." + started.getEpochSecond() + "." + host);
         double start = started.getEpochSecond() + started.getNano() / 1e9;
         AtomicFiles.write(file, out -> {
             TfEvents.writeRecord(out, TfEvents.fileVersionEvent(start));
+            if (sessionStart != null) {
+                TfEvents.writeRecord(
+                        out, TfEvents.pluginEvent(start, 0, HParams.SESSION_START_TAG, HParams.PLUGIN, sessionStart));
+            }
+            double last = start;
+            long lastStep = 0;
             for (Map<String, Double> row : rows) {
                 long step = row.get("step").longValue();
                 Double wall = row.get("wall_s");
                 double wallTime = wall != null && Double.isFinite(wall) ? start + wall : start;
+                last = Math.max(last, wallTime);
+                lastStep = step;
                 for (Map.Entry<String, Double> e : row.entrySet()) {
                     if (!e.getKey().equals("step")) {
                         TfEvents.writeRecord(
@@ -98,6 +122,10 @@ public final class MetricExport {
                                         wallTime, step, e.getKey(), e.getValue().floatValue()));
                     }
                 }
+            }
+            if (sessionEnd != null) {
+                TfEvents.writeRecord(
+                        out, TfEvents.pluginEvent(last, lastStep, HParams.SESSION_END_TAG, HParams.PLUGIN, sessionEnd));
             }
         });
         return file;

@@ -13,7 +13,8 @@ import java.util.zip.CRC32C;
  * buffer.
  *
  * <p>Why no protobuf library: the four messages involved ({@code Event}, {@code Summary}, {@code
- * Summary.Value} and nothing else of them) use six fields of three wire types, a few dozen lines here,
+ * Summary.Value}, with the HParams plugin's data ({@link HParams}) as a summary's content) use a few dozen
+ * fields of three wire types ({@link Proto}), a few dozen lines here,
  * against a 2 MB dependency and either {@code protoc} at build time or hand-built descriptors.
  *
  * <p>A TFRecord is: the data's length as a little-endian uint64, the masked CRC-32C of those 8 bytes
@@ -27,32 +28,60 @@ public final class TfEvents {
     /** What the first event of every file says. */
     public static final String FILE_VERSION = "brain.Event:2";
 
-    private static final int VARINT = 0;
-    private static final int FIXED64 = 1;
-    private static final int BYTES = 2;
-    private static final int FIXED32 = 5;
-
     private TfEvents() {}
 
     /** The first event of a file: its wall time and the file version. */
     public static byte[] fileVersionEvent(double wallTime) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        fixed64(b, 1, Double.doubleToRawLongBits(wallTime));
-        bytes(b, 3, FILE_VERSION.getBytes(StandardCharsets.UTF_8));
+        Proto.fixed64(b, 1, Double.doubleToRawLongBits(wallTime));
+        Proto.bytes(b, 3, FILE_VERSION.getBytes(StandardCharsets.UTF_8));
         return b.toByteArray();
     }
 
     /** An event holding one scalar, {@code tag} = {@code value} at {@code step}. */
     public static byte[] scalarEvent(double wallTime, long step, String tag, float value) {
         ByteArrayOutputStream v = new ByteArrayOutputStream();
-        bytes(v, 1, tag.getBytes(StandardCharsets.UTF_8));
-        fixed32(v, 2, Float.floatToRawIntBits(value));
+        Proto.bytes(v, 1, tag.getBytes(StandardCharsets.UTF_8));
+        Proto.fixed32(v, 2, Float.floatToRawIntBits(value));
         ByteArrayOutputStream summary = new ByteArrayOutputStream();
-        bytes(summary, 1, v.toByteArray());
+        Proto.bytes(summary, 1, v.toByteArray());
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        fixed64(e, 1, Double.doubleToRawLongBits(wallTime));
-        varint(e, 2, step);
-        bytes(e, 5, summary.toByteArray());
+        Proto.fixed64(e, 1, Double.doubleToRawLongBits(wallTime));
+        Proto.varint(e, 2, step);
+        Proto.bytes(e, 5, summary.toByteArray());
+        return e.toByteArray();
+    }
+
+    /**
+     * An event at {@code step} holding one summary value for a plugin: {@code Value.tag} (1), {@code
+     * Value.metadata} (9: {@code SummaryMetadata.plugin_data} 1 = {@code PluginData{plugin_name 1, content 2}},
+     * {@code data_class} 4 = tensor, 3) and {@code Value.tensor} (8), a length-0 float vector ({@code
+     * TensorProto.dtype} 1 = DT_FLOAT, {@code tensor_shape} 2 = one dimension of size 0), as the plugins' own
+     * summaries carry.
+     */
+    public static byte[] pluginEvent(double wallTime, long step, String tag, String plugin, byte[] content) {
+        ByteArrayOutputStream pluginData = new ByteArrayOutputStream();
+        Proto.bytes(pluginData, 1, plugin.getBytes(StandardCharsets.UTF_8));
+        Proto.bytes(pluginData, 2, content);
+        ByteArrayOutputStream metadata = new ByteArrayOutputStream();
+        Proto.bytes(metadata, 1, pluginData.toByteArray());
+        Proto.varint(metadata, 4, 3);
+        ByteArrayOutputStream dim = new ByteArrayOutputStream(); // size 0: nothing written
+        ByteArrayOutputStream shape = new ByteArrayOutputStream();
+        Proto.bytes(shape, 2, dim.toByteArray());
+        ByteArrayOutputStream tensor = new ByteArrayOutputStream();
+        Proto.varint(tensor, 1, 1);
+        Proto.bytes(tensor, 2, shape.toByteArray());
+        ByteArrayOutputStream v = new ByteArrayOutputStream();
+        Proto.bytes(v, 1, tag.getBytes(StandardCharsets.UTF_8));
+        Proto.bytes(v, 9, metadata.toByteArray());
+        Proto.bytes(v, 8, tensor.toByteArray());
+        ByteArrayOutputStream summary = new ByteArrayOutputStream();
+        Proto.bytes(summary, 1, v.toByteArray());
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        Proto.fixed64(e, 1, Double.doubleToRawLongBits(wallTime));
+        Proto.varint(e, 2, step);
+        Proto.bytes(e, 5, summary.toByteArray());
         return e.toByteArray();
     }
 
@@ -78,43 +107,5 @@ public final class TfEvents {
 
     private static byte[] le32(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
-    }
-
-    private static void tag(ByteArrayOutputStream b, int field, int wireType) {
-        rawVarint(b, ((long) field << 3) | wireType);
-    }
-
-    private static void varint(ByteArrayOutputStream b, int field, long v) {
-        tag(b, field, VARINT);
-        rawVarint(b, v);
-    }
-
-    private static void fixed64(ByteArrayOutputStream b, int field, long v) {
-        tag(b, field, FIXED64);
-        for (int i = 0; i < 8; i++) {
-            b.write((int) (v >>> (8 * i)) & 0xff);
-        }
-    }
-
-    private static void fixed32(ByteArrayOutputStream b, int field, int v) {
-        tag(b, field, FIXED32);
-        for (int i = 0; i < 4; i++) {
-            b.write((v >>> (8 * i)) & 0xff);
-        }
-    }
-
-    private static void bytes(ByteArrayOutputStream b, int field, byte[] data) {
-        tag(b, field, BYTES);
-        rawVarint(b, data.length);
-        b.write(data, 0, data.length);
-    }
-
-    /** Base-128, low groups first; a negative int64 takes ten bytes, as protobuf writes it. */
-    private static void rawVarint(ByteArrayOutputStream b, long v) {
-        while ((v & ~0x7FL) != 0) {
-            b.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        b.write((int) v);
     }
 }

@@ -65,6 +65,16 @@ public final class MetricValues {
         return new MetricValues(new ArrayList<>(ids.keySet()), step, metric, value, null, null, null, n);
     }
 
+    /** Only each metric's last value ({@code steps[m]}, {@code values[m]} for metric {@code names[m]}). */
+    public static MetricValues ofLast(List<String> names, long[] steps, double[] values) {
+        int n = names.size();
+        int[] metric = new int[n];
+        for (int i = 0; i < n; i++) {
+            metric[i] = i;
+        }
+        return new MetricValues(names, steps.clone(), metric, values.clone(), null, null, null, n);
+    }
+
     /** The metric names, in order of first appearance. */
     public List<String> names() {
         return names;

@@ -204,16 +204,27 @@ public enum ResultFormat {
             }
             String s = String.format(Locale.ROOT, "%.6g", d);
             if (s.contains("e")) {
-                String[] parts = s.split("e");
-                return stripZeros(parts[0]) + "e" + parts[1];
+                int e = s.indexOf('e');
+                return stripZeros(s.substring(0, e)) + s.substring(e);
             }
             return stripZeros(s);
         }
         return String.valueOf(v);
     }
 
-    private static String stripZeros(String s) {
-        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    /** Trailing zeros after a decimal point dropped, and then the point if nothing follows it. */
+    static String stripZeros(String s) {
+        if (s.indexOf('.') < 0) {
+            return s;
+        }
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (end > 0 && s.charAt(end - 1) == '.') {
+            end--;
+        }
+        return s.substring(0, end);
     }
 
     private static String oneLine(String s) {

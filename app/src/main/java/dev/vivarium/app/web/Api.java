@@ -47,9 +47,21 @@ public final class Api {
     /** Each listed run's JSON in the runs list, kept while the catalog returns the same (cached) RunInfo. */
     private final Map<Path, Object[]> fragments = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Prediction registries shown beside the studies' ledgers: each a directory holding a ledger. */
+    private final List<Path> registries;
+
     /** An API over the runs of {@code catalog}. */
     public Api(RunCatalog catalog) {
+        this(catalog, List.of());
+    }
+
+    /**
+     * An API over the runs of {@code catalog}, whose predictions are the studies' ledgers and those of {@code
+     * registries} (directories holding a {@code predictions.ledger}, as {@code vivarium predict --registry}).
+     */
+    public Api(RunCatalog catalog, List<Path> registries) {
         this.catalog = catalog;
+        this.registries = List.copyOf(registries);
     }
 
     /** The catalog it answers from. */
@@ -601,13 +613,18 @@ public final class Api {
     }
 
     /**
-     * {@code /api/predictions}: every prediction ledger under the sweeps folder's {@code studies/*}/ folders, each
-     * prediction with its claim, registration time, resolved value and scores, and the ledger's calibration (event
-     * probabilities in ten bins, interval coverage by stated level) with counts. A ledger that does not verify is
-     * listed with its one-line error and no rows.
+     * {@code /api/predictions}: every prediction ledger under the sweeps folder's {@code studies/*}/ folders and
+     * of the registries given, each prediction with its claim, registration time, resolved value and scores, and
+     * the ledger's calibration (event probabilities in ten bins, interval coverage by stated level) with counts.
+     * A ledger that does not verify is listed with its one-line error and no rows.
      */
     public String predictions() throws IOException {
-        List<Path> dirs = new ArrayList<>();
+        return predictions(ledgers());
+    }
+
+    /** The ledgers {@link #predictions()} lists: name to directory, studies first, each directory once. */
+    public Map<String, Path> ledgers() throws IOException {
+        Map<String, Path> dirs = new LinkedHashMap<>();
         Path studies =
                 catalog.sweepsRoot() == null ? null : catalog.sweepsRoot().resolve("studies");
         if (studies != null && Files.isDirectory(studies, LinkOption.NOFOLLOW_LINKS)) {
@@ -616,23 +633,45 @@ public final class Api {
                                 d.resolve(dev.vivarium.laws.predict.PredictionRegistry.LEDGER),
                                 LinkOption.NOFOLLOW_LINKS))
                         .sorted()
-                        .forEach(dirs::add);
+                        .forEach(d -> dirs.put("studies/" + d.getFileName(), d));
             }
         }
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        for (Path d : dirs.values()) {
+            seen.add(real(d));
+        }
+        for (Path r : registries) {
+            if (seen.add(real(r))) {
+                dirs.put("registry " + r, r);
+            }
+        }
+        return dirs;
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /** {@code /api/predictions} over the named ledgers only (a report's). */
+    public String predictions(Map<String, Path> ledgers) {
         return json(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("ledgers");
-            for (Path d : dirs) {
-                writeLedger(g, d);
+            for (Map.Entry<String, Path> d : ledgers.entrySet()) {
+                writeLedger(g, d.getKey(), d.getValue());
             }
             g.writeEndArray();
             g.writeEndObject();
         });
     }
 
-    private static void writeLedger(JsonGenerator g, Path dir) throws IOException {
+    private static void writeLedger(JsonGenerator g, String name, Path dir) throws IOException {
         g.writeStartObject();
-        g.writeStringField("name", "studies/" + dir.getFileName());
+        g.writeStringField("name", name);
         List<dev.vivarium.laws.predict.Prediction> list;
         Map<String, dev.vivarium.laws.predict.Resolution> resolved;
         try {
@@ -640,8 +679,7 @@ public final class Api {
             list = reg.list();
             resolved = reg.resolutions();
         } catch (RuntimeException e) {
-            g.writeStringField(
-                    "error", "ledger studies/" + dir.getFileName() + ": " + WebFiles.firstLine(e.getMessage()));
+            g.writeStringField("error", "ledger " + name + ": " + WebFiles.firstLine(e.getMessage()));
             g.writeEndObject();
             return;
         }

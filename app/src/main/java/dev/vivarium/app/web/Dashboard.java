@@ -33,11 +33,13 @@ public final class Dashboard implements AutoCloseable {
 
     private final Javalin app;
     private final Api api;
+    private final LawsApi laws;
     private final String host;
 
     private Dashboard(Javalin app, Api api, String host) {
         this.app = app;
         this.api = api;
+        this.laws = new LawsApi(api.catalog());
         this.host = host;
     }
 
@@ -47,7 +49,15 @@ public final class Dashboard implements AutoCloseable {
      * @throws IllegalStateException naming the address if it cannot be bound
      */
     public static Dashboard start(RunCatalog catalog, String host, int port) {
-        Api api = new Api(catalog);
+        return start(catalog, List.of(), host, port);
+    }
+
+    /**
+     * As {@link #start(RunCatalog, String, int)}, the predictions page also showing the ledgers of {@code
+     * registries} (directories holding a {@code predictions.ledger}).
+     */
+    public static Dashboard start(RunCatalog catalog, List<Path> registries, String host, int port) {
+        Api api = new Api(catalog, registries);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
         });
@@ -114,6 +124,8 @@ public final class Dashboard implements AutoCloseable {
         app.get("/api/configs", ctx -> json(ctx, api.configs(ids(ctx))));
         app.get("/api/sweeps", ctx -> json(ctx, api.sweeps()));
         app.get("/api/predictions", ctx -> json(ctx, api.predictions()));
+        app.get("/api/laws", ctx -> json(ctx, laws.list()));
+        app.get("/api/laws/<name>", ctx -> json(ctx, laws.law(ctx.pathParam("name"))));
         app.get("/api/sweep", ctx -> json(ctx, api.sweep(param(ctx, "name"))));
         app.get("/api/analysis", ctx -> json(ctx, api.analysis(param(ctx, "id"), param(ctx, "name"))));
         app.get("/api/file", this::file);

@@ -39,20 +39,106 @@ public final class Report {
         return html("#/run/" + encode(r.id()), RUN_BUCKETS, r.id());
     }
 
-    /** The HTML of sweep {@code name}'s page, with each of its points' run pages (curves at fewer points). */
+    /**
+     * The HTML of sweep {@code name}'s page, with each of its points' run pages (curves at fewer points), and
+     * the laws fitted on it (a study's fit on it or forecast for it, or its {@code fits/*.json}) with their
+     * studies' prediction ledgers.
+     */
     public String sweep(String name) throws IOException {
         SweepFolder s = api.catalog().sweep(name).orElseThrow(() -> new NotFound("no sweep '" + name + "'"));
         answers.put("sweeps", api.sweeps());
-        answers.put("sweep|name=" + s.name(), api.sweep(s.name()));
         List<String> ids = new ArrayList<>();
+        addSweep(s, ids);
+        answers.put("runs", runsOf(ids));
+        addLaws(f -> f.name.startsWith(s.name() + "/")
+                || s.name().equals(f.about.get("fitSweep"))
+                || s.name().equals(f.about.get("heldoutSweep")));
+        return html("#/sweep/" + encode(s.name()), SWEEP_BUCKETS, "sweep " + s.name());
+    }
+
+    /**
+     * The HTML of study {@code study}'s law page ({@code SWEEPS/studies/<study>/fit.json}) and its prediction
+     * ledger, with the pages of its fit and held-out sweeps where they are under the sweeps folder.
+     */
+    public String study(String study) throws IOException {
+        String law = "studies/" + study;
+        Fit fit = fits().stream()
+                .filter(f -> f.name.equals(law))
+                .findFirst()
+                .orElseThrow(() -> new NotFound("no fit '" + law + "' (no readable fit.json)"));
+        answers.put("sweeps", api.sweeps());
+        List<String> ids = new ArrayList<>();
+        for (String key : new String[] {"fitSweep", "heldoutSweep"}) {
+            String sweep = fit.about.get(key);
+            if (sweep != null) {
+                java.util.Optional<SweepFolder> s = api.catalog().sweep(sweep);
+                if (s.isPresent()) {
+                    addSweep(s.get(), ids);
+                }
+            }
+        }
+        answers.put("runs", runsOf(ids));
+        addLaws(f -> f.name.equals(law));
+        return html("#/laws/" + encodePath(law), SWEEP_BUCKETS, "study " + study);
+    }
+
+    private void addSweep(SweepFolder s, List<String> ids) throws IOException {
+        answers.put("sweep|name=" + s.name(), api.sweep(s.name()));
         for (RunInfo r : api.catalog().runs()) {
             if (r.sweep().equals(java.util.Optional.of(s.name()))) {
                 ids.add(r.id());
                 addRun(r, SWEEP_BUCKETS, false);
             }
         }
-        answers.put("runs", runsOf(ids));
-        return html("#/sweep/" + encode(s.name()), SWEEP_BUCKETS, "sweep " + s.name());
+    }
+
+    /** A readable fit file: its name and its {@code about} strings. */
+    private record Fit(String name, Map<String, String> about) {}
+
+    private List<Fit> fits() throws IOException {
+        List<Fit> out = new ArrayList<>();
+        for (Map.Entry<String, java.nio.file.Path> e :
+                new LawsApi(api.catalog()).fits().entrySet()) {
+            try {
+                var n = LawsApi.read(e.getKey(), e.getValue());
+                Map<String, String> about = new LinkedHashMap<>();
+                n.path("about")
+                        .fields()
+                        .forEachRemaining(
+                                f -> about.put(f.getKey(), f.getValue().asText()));
+                out.add(new Fit(e.getKey(), about));
+            } catch (IllegalArgumentException ex) {
+                // not readable: the report leaves it out, as the server lists it with its error
+            }
+        }
+        return out;
+    }
+
+    /** The fits {@code which} picks, their laws pages, and the ledgers of the studies among them. */
+    private void addLaws(java.util.function.Predicate<Fit> which) throws IOException {
+        LawsApi laws = new LawsApi(api.catalog());
+        List<String> names = new ArrayList<>();
+        Map<String, java.nio.file.Path> ledgers = new LinkedHashMap<>();
+        Map<String, java.nio.file.Path> all = api.ledgers();
+        for (Fit f : fits()) {
+            if (which.test(f)) {
+                names.add(f.name);
+                answers.put("laws/" + encodePath(f.name), laws.law(f.name));
+                if (all.containsKey(f.name)) {
+                    ledgers.put(f.name, all.get(f.name));
+                }
+            }
+        }
+        var list = MAPPER.readTree(laws.list());
+        var kept = MAPPER.createArrayNode();
+        list.get("laws").forEach(n -> {
+            if (names.contains(n.get("name").asText())) {
+                kept.add(n);
+            }
+        });
+        ((com.fasterxml.jackson.databind.node.ObjectNode) list).set("laws", kept);
+        answers.put("laws", MAPPER.writeValueAsString(list));
+        answers.put("predictions", api.predictions(ledgers));
     }
 
     private void addRun(RunInfo r, int buckets, boolean pictures) throws IOException {
@@ -140,6 +226,15 @@ public final class Report {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** A fit's name as the page's lawPath: each '/'-separated part as encodeURIComponent. */
+    private static String encodePath(String name) {
+        List<String> parts = new ArrayList<>();
+        for (String p : name.split("/", -1)) {
+            parts.add(encode(p));
+        }
+        return String.join("/", parts);
     }
 
     /** As JavaScript's encodeURIComponent, for the start page's hash. */

@@ -221,6 +221,8 @@
     else if (parts[0] === 'compare') page = comparePage(params);
     else if (parts[0] === 'sweeps') page = sweepsPage();
     else if (parts[0] === 'predictions') page = predictionsPage();
+    else if (parts[0] === 'laws' && parts.length > 1) page = lawPage(parts.slice(1).map(decodeURIComponent).join('/'));
+    else if (parts[0] === 'laws') page = lawsPage();
     else if (parts[0] === 'sweep' && parts.length > 1) page = sweepPage(decodeURIComponent(parts.slice(1).join('/')), params);
     else page = runsPage();
     Promise.resolve(page).catch(e => main.appendChild(errorBox(String(e.message || e))));
@@ -819,12 +821,216 @@
       main.appendChild(t);
       const rows = l.intervalCoverage.map(c => ['interval', c]).concat(l.eventCalibration.map(c => ['event', c]));
       main.appendChild(el('h3', {}, 'Calibration'));
+      reliabilityChart(main, l);
       const c = el('table', { 'data-testid': 'calibration' });
       c.appendChild(el('tr', {}, ['kind', 'bin', 'count', 'stated', 'observed'].map(h => el('th', {}, h))));
       rows.forEach(([k, r]) => c.appendChild(el('tr', {}, el('td', {}, k), el('td', {}, '[' + g4(r.lo) + ', ' + g4(r.hi) + ']'),
         el('td', { class: 'num' }, r.count), el('td', { class: 'num' }, g4(r.stated)), el('td', { class: 'num' }, g4(r.observed)))));
       main.appendChild(c);
     });
+  }
+
+
+  // Laws: the fits (fit.json of a study, SWEEP/fits/*.json of vivarium fit --json) and one fit's figure
+
+  /** A fit's name as a hash or API path: each '/'-separated part encoded on its own. */
+  function lawPath(name) {
+    return name.split('/').map(encodeURIComponent).join('/');
+  }
+
+  async function lawsPage() {
+    const data = await api('laws', {});
+    main.appendChild(el('h1', {}, 'Laws'));
+    if (!data.laws.length) {
+      main.appendChild(el('p', { class: 'note' }, 'no fits: vivarium study SPEC writes SWEEPS/studies/<study>/fit.json, '
+        + 'vivarium fit --sweep SWEEP_DIR ... --json SWEEP_DIR/fits/NAME.json writes one for a sweep'));
+      return;
+    }
+    const t = el('table', { 'data-testid': 'laws' });
+    t.appendChild(el('tr', {}, ['fit', 'formula', 'x', 'y', 'points', 'held out', 'predictions'].map(h => el('th', {}, h))));
+    data.laws.forEach(l => t.appendChild(el('tr', { 'data-name': l.name },
+      el('td', {}, link(l.name, '#/laws/' + lawPath(l.name))),
+      l.error ? el('td', { colspan: 6 }, errorBox(l.error)) : [
+        el('td', {}, l.formula), el('td', {}, l.x), el('td', {}, l.y), el('td', { class: 'num' }, l.points),
+        el('td', { class: 'num' }, l.heldout), el('td', {}, l.ledger ? link('ledger', '#/predictions') : '')])));
+    main.appendChild(t);
+  }
+
+  /**
+   * One fit on log-log axes: the fitted points and the held-out ones (distinct markers), the law over the
+   * data's range (solid) and beyond it (dashed), its pointwise 5–95% bootstrap band (filled) and the
+   * prediction interval of a new observation (grey, dotted). Points sharing an x (seeds) go in extra series
+   * of the same style, so no point is lost to the shared x axis.
+   */
+  async function lawPage(name) {
+    const f = await api('laws/' + lawPath(name), {});
+    main.appendChild(el('h1', {}, 'Law ' + f.name));
+    main.appendChild(el('p', { 'data-testid': 'formula' }, f.formula));
+    main.appendChild(el('p', { class: 'note' }, f.y + ' against ' + f.x + '; ' + f.points + ' points fitted, '
+      + f.resamples + ' bootstrap refits' + (f.failedResamples ? ' (' + f.failedResamples + ' failed)' : '')
+      + '; L-BFGS: ' + f.status + (f.curveAlong ? '; the law drawn along ' + f.curveAlong : '')));
+    (f.warnings || []).forEach(w => main.appendChild(errorBox('warning: ' + w)));
+    const c = f.curve;
+    const dataMax = f.dataRange[1];
+    const xsSet = new Set(c.x);
+    f.data.forEach(p => { if (p.x > 0) xsSet.add(p.x); });
+    const xs = Array.from(xsSet).sort((a, b) => a - b);
+    const at = new Map(xs.map((x, i) => [x, i]));
+    const empty = () => xs.map(() => null);
+    const items = []; // {label, role, values, style}
+    const addLine = (label, role, values, style) => items.push({ label: label, role: role, values: values, style: style });
+    const inside = empty(), beyond = empty(), bHi = empty(), bLo = empty(), pHi = empty(), pLo = empty();
+    c.x.forEach((x, k) => {
+      const i = at.get(x);
+      if (x <= dataMax) inside[i] = c.y[k];
+      if (x >= dataMax && f.extrapolation) beyond[i] = c.y[k];
+      bHi[i] = c.bandHi[k];
+      bLo[i] = c.bandLo[k];
+      pHi[i] = c.predictionHi[k];
+      pLo[i] = c.predictionLo[k];
+    });
+    const pct = Math.round(100 * c.bandLevel);
+    addLine('band ' + Math.round(50 - pct / 2) + '%–' + Math.round(50 + pct / 2) + '% upper', 'bandHi', bHi, { stroke: 'rgba(255,127,14,0.5)', width: 0.5 });
+    addLine('band lower', 'bandLo', bLo, { stroke: 'rgba(255,127,14,0.5)', width: 0.5 });
+    addLine(Math.round(100 * c.predictionLevel) + '% prediction upper', 'predHi', pHi, { stroke: '#999', width: 1, dash: [2, 3] });
+    addLine('prediction lower', 'predLo', pLo, { stroke: '#999', width: 1, dash: [2, 3] });
+    addLine('law', 'law', inside, { stroke: '#d62728', width: 2 });
+    if (f.extrapolation) addLine('law, extrapolated', 'extrapolation', beyond, { stroke: '#d62728', width: 2, dash: [8, 5] });
+    const layers = { fit: [], heldout: [] };
+    f.data.forEach(p => {
+      if (!(p.x > 0) || !(p.y > 0)) return;
+      const set = p.set === 'heldout' ? 'heldout' : 'fit';
+      let layer = layers[set].find(l => l[at.get(p.x)] === null);
+      if (!layer) { layer = empty(); layers[set].push(layer); }
+      layer[at.get(p.x)] = p.y;
+    });
+    const pointStyle = {
+      fit: { label: 'fitted points', fill: '#1f77b4', size: 8 },
+      heldout: { label: 'held-out points', fill: '#111', size: 11 },
+    };
+    ['fit', 'heldout'].forEach(set => layers[set].forEach((l, k) => items.push({
+      label: pointStyle[set].label + (k ? ' (' + (k + 1) + ')' : ''), role: set, values: l, point: pointStyle[set] })));
+
+    const box = el('div', { class: 'chart', 'data-chart': 'law', 'data-testid': 'law-chart' });
+    box.appendChild(el('h3', {}, f.y + ' against ' + f.x + ' (log–log)'));
+    main.appendChild(box);
+    const series = [{ label: f.x }].concat(items.map(it => it.point ? {
+      label: it.label, stroke: it.point.fill, fill: it.point.fill, width: 0, paths: () => null,
+      points: { show: true, size: it.point.size, fill: it.point.fill, stroke: it.role === 'heldout' ? '#fff' : it.point.fill, width: 1 },
+    } : {
+      label: it.label, stroke: it.style.stroke, width: it.style.width, dash: it.style.dash, spanGaps: true, points: { show: false },
+    }));
+    const chart = new uPlot({
+      width: 900, height: 480, series: series,
+      scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+      axes: [{ label: f.x + ' (log)' }, { label: f.y + ' (log)', size: 70 }],
+      legend: { show: false },
+      bands: [{ series: [1, 2], fill: 'rgba(255,127,14,0.18)' }],
+      cursor: { drag: { x: true, y: false } },
+    }, [xs].concat(items.map(it => it.values)), box);
+    box.uplot = chart;
+    box.setAttribute('data-series', items.map(it => it.label).join('\n'));
+    box.setAttribute('data-roles', items.map(it => it.role).join('\n'));
+    const legend = el('div', { class: 'controls note', 'data-testid': 'law-legend' },
+      el('span', {}, el('span', { style: 'color:#1f77b4' }, '● '), 'fitted points'),
+      layers.heldout.length ? el('span', {}, el('span', { style: 'color:#111' }, '● '), 'held-out points (measured after their forecasts)') : null,
+      el('span', {}, el('span', { style: 'color:#d62728' }, '━ '), 'law'),
+      f.extrapolation ? el('span', {}, el('span', { style: 'color:#d62728' }, '╍ '), 'extrapolation beyond the data (' + fmt(f.extrapolation[0]) + ' to ' + fmt(f.extrapolation[1]) + ')') : null,
+      el('span', {}, el('span', { style: 'color:rgba(255,127,14,0.8)' }, '█ '), 'pointwise ' + Math.round(50 - pct / 2) + '–' + Math.round(50 + pct / 2) + '% bootstrap band of the law'),
+      el('span', {}, el('span', { style: 'color:#999' }, '┈ '), Math.round(100 * c.predictionLevel) + '% prediction interval of a new observation'));
+    main.appendChild(legend);
+
+    main.appendChild(el('h2', {}, 'Parameters'));
+    const pt = el('table', { 'data-testid': 'law-parameters' });
+    pt.appendChild(el('tr', {}, ['parameter', 'value', 'SE', 'interval'].map(h => el('th', {}, h))));
+    f.parameters.forEach(p => pt.appendChild(el('tr', {}, el('td', {}, p.name), el('td', { class: 'num' }, g4(p.value)),
+      el('td', { class: 'num' }, g4(p.se)), el('td', {}, '[' + g4(p.lo) + ', ' + g4(p.hi) + '] at ' + Math.round(100 * p.level) + '%'))));
+    main.appendChild(pt);
+    const held = f.data.filter(p => p.set === 'heldout');
+    if (held.length) {
+      main.appendChild(el('h2', {}, 'Held-out points'));
+      if (f.heldout) {
+        main.appendChild(el('p', { 'data-testid': 'heldout-summary' }, f.heldout.inside + ' of ' + f.heldout.count
+          + ' inside their forecast intervals; mean |log error| ' + g4(f.heldout.meanAbsLogError) + ', rms log error ' + g4(f.heldout.rmsLogError)));
+      }
+      const ht = el('table', { 'data-testid': 'law-heldout' });
+      ht.appendChild(el('tr', {}, ['prediction', f.x, 'measured', 'forecast', 'interval', 'error', 'log error', ''].map(h => el('th', {}, h))));
+      held.forEach(p => ht.appendChild(el('tr', {}, el('td', {}, String(p.id || '').slice(0, 12)), el('td', { class: 'num' }, fmt(p.x)),
+        el('td', { class: 'num' }, g4(p.y)), el('td', { class: 'num' }, g4(p.forecast)),
+        el('td', {}, '[' + g4(p.lo) + ', ' + g4(p.hi) + '] at ' + Math.round(100 * p.level) + '%'),
+        el('td', { class: 'num' }, g4(p.error)), el('td', { class: 'num' }, g4(p.logError)), el('td', {}, p.inside ? 'inside' : 'OUTSIDE'))));
+      main.appendChild(ht);
+    }
+    const about = Object.entries(f.about || {});
+    if (about.length) {
+      main.appendChild(el('h2', {}, 'About'));
+      const at2 = el('table', {});
+      about.forEach(([k, v]) => at2.appendChild(el('tr', {}, el('td', {}, k), el('td', {}, v))));
+      main.appendChild(at2);
+    }
+    await new Promise(res => requestAnimationFrame(() => requestAnimationFrame(res)));
+    window.vivarium.marks.lawDrawn = performance.now();
+  }
+
+  /**
+   * A reliability diagram: each calibration row's stated probability (or interval level) against the observed
+   * frequency, interval coverage and event bins as two marker series, with the diagonal of perfect calibration.
+   * Rows with no resolved prediction are left out.
+   */
+  function reliabilityChart(parent, ledger) {
+    const sets = [
+      ['interval coverage', '#1f77b4', (ledger.intervalCoverage || [])],
+      ['event probabilities', '#d62728', (ledger.eventCalibration || [])],
+    ].map(([label, colour, rows]) => [label, colour, rows.filter(r => r.count > 0 && Number.isFinite(r.stated) && Number.isFinite(r.observed))]);
+    const box = el('div', { class: 'chart', 'data-chart': 'calibration', 'data-testid': 'reliability' });
+    box.appendChild(el('h3', {}, 'Reliability: observed frequency against stated probability'));
+    parent.appendChild(box);
+    if (!sets.some(s => s[2].length)) {
+      box.appendChild(el('p', { class: 'note' }, 'no resolved prediction yet'));
+      return null;
+    }
+    const xs = Array.from(new Set([0, 1].concat(sets.flatMap(s => s[2].map(r => r.stated))))).sort((a, b) => a - b);
+    const at = new Map(xs.map((x, i) => [x, i]));
+    const series = [{ label: 'stated' }, { label: 'perfect calibration', stroke: '#999', width: 1, dash: [4, 4], points: { show: false }, spanGaps: true }];
+    const data = [xs, xs.slice()];
+    const labels = ['perfect calibration'];
+    sets.forEach(([label, colour, rows]) => {
+      const layers = [];
+      rows.forEach(r => {
+        let layer = layers.find(l => l[at.get(r.stated)] === null);
+        if (!layer) { layer = xs.map(() => null); layers.push(layer); }
+        layer[at.get(r.stated)] = r.observed;
+      });
+      layers.forEach((layer, k) => {
+        series.push({ label: label + (k ? ' (' + (k + 1) + ')' : ''), stroke: colour, width: 0, paths: () => null,
+          points: { show: true, size: 10, fill: colour, stroke: colour } });
+        data.push(layer);
+        labels.push(label + (k ? ' (' + (k + 1) + ')' : ''));
+      });
+    });
+    const chart = new uPlot({
+      width: 420, height: 380, series: series,
+      scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
+      axes: [{ label: 'stated probability or interval level' }, { label: 'observed frequency' }],
+      legend: { show: true },
+      cursor: { drag: { x: false, y: false } },
+      hooks: { draw: [u => countLabels(u, sets)] },
+    }, data, box);
+    box.uplot = chart;
+    box.setAttribute('data-series', labels.join('\n'));
+    return chart;
+  }
+
+  /** Each calibration marker's count (n) written beside it. */
+  function countLabels(u, sets) {
+    const g = u.ctx;
+    g.save();
+    g.fillStyle = '#333';
+    g.font = Math.round(10 * devicePixelRatio) + 'px sans-serif';
+    sets.forEach(([, , rows]) => rows.forEach(r => {
+      g.fillText('n=' + r.count, u.valToPos(r.stated, 'x', true) + 7 * devicePixelRatio, u.valToPos(r.observed, 'y', true) - 4 * devicePixelRatio);
+    }));
+    g.restore();
   }
 
   async function sweepPage(name, params) {
@@ -886,6 +1092,19 @@
       d.axes.map(a => el('td', {}, p.overrides[a] === undefined ? '' : p.overrides[a])), el('td', { class: 'num' }, fmt(p.final[metric])))));
     main.appendChild(el('h2', {}, 'Points'));
     main.appendChild(t);
+    // the fits drawn on this sweep (a study's, or vivarium fit --json SWEEP/fits/NAME.json), if any
+    let laws = [];
+    try {
+      laws = (await api('laws', {})).laws.filter(l => l.name.startsWith(name + '/')
+        || (l.about && (l.about.fitSweep === name || l.about.heldoutSweep === name)));
+    } catch (e) {
+      laws = []; // a report of a sweep without fits carries no laws answer
+    }
+    if (laws.length) {
+      main.appendChild(el('h2', {}, 'Laws fitted on it'));
+      main.appendChild(el('p', { 'data-testid': 'sweep-laws' }, laws.map(l => el('span', { class: 'pill' },
+        link(l.name, '#/laws/' + lawPath(l.name)), l.ledger ? [' · ', link('predictions', '#/predictions')] : null))));
+    }
   }
 
   window.vivarium.smooth = smooth;

@@ -115,21 +115,106 @@ class ExportCommandTest {
         }
         assertEquals(1, files.size(), files.toString());
         assertTrue(files.get(0).getFileName().toString().startsWith("events.out.tfevents."), files.toString());
-        Process p = new ProcessBuilder(
-                        PYTHON.toString(),
-                        projectFile("tools/oracle/tfevents_check.py").toString(),
-                        files.get(0).toString(),
-                        run.metricsFile().toString())
-                .redirectErrorStream(true)
-                .start();
-        String said = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), said);
+        String said = oracle(
+                files.get(0).toString(),
+                run.metricsFile().toString(),
+                run.configFile().toString(),
+                "COMPLETED");
         int values = 0;
         for (Map<String, Double> row : log()) {
             values += row.size() - 1;
         }
-        assertEquals("ok: " + (values + 1) + " records, " + values + " scalars", said.strip());
+        assertEquals(
+                "ok: " + (values + 3) + " records, " + values + " scalars, 2 hparams events",
+                said.strip(),
+                "file version, session start, the scalars, session end");
+        // the experiment, in the export's root
+        List<Path> root;
+        try (Stream<Path> s = Files.list(out)) {
+            root = s.filter(f -> f.getFileName().toString().endsWith(".hparams"))
+                    .toList();
+        }
+        assertEquals(1, root.size());
+        String exp = oracle(
+                "--experiment",
+                root.get(0).toString(),
+                run.metricsFile().toString(),
+                run.configFile().toString());
+        assertEquals("ok: experiment of 7 hparams, 4 metrics", exp.strip());
+    }
+
+    @Test
+    void aSweepsHParamsExperimentSpansItsRunsAndEachRunHasItsSession(@TempDir Path sweeps, @TempDir Path out)
+            throws Exception {
+        requireProtobuf();
+        Path folder = QueryFixtures.sweep(sweeps, "s", "aaaaaaaaaaaa", "bbbbbbbbbbbb");
+        RunDir killed = QueryFixtures.run(
+                folder.resolve("runs"),
+                "cccccccccccc",
+                0.5,
+                7,
+                dev.vivarium.store.run.RunState.FAILED,
+                java.time.Instant.now(),
+                3);
+        Files.writeString(
+                folder.resolve("points.tsv"),
+                "cccccccccccc\tFAILED\truns/cccccccccccc\ttrain.lr=0.5\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        // a key that is a number in one run and a string in another is a string hparam
+        Path cfg = killed.configFile();
+        Files.writeString(cfg, Files.readString(cfg).replace("act: relu", "act: 3"));
+        String[] r = Cli.run("export", folder.toString(), "--format", "tensorboard", "-o", out.toString());
+        assertEquals("0", r[0], r[2]);
+        List<String> configs = new ArrayList<>();
+        for (String id : List.of("aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc")) {
+            Path runDir = folder.resolve("runs").resolve(id);
+            configs.add(runDir.resolve("config.yaml").toString());
+            Path events;
+            try (Stream<Path> s = Files.list(out.resolve(id))) {
+                events = s.findFirst().orElseThrow();
+            }
+            String said = oracle(
+                    events.toString(),
+                    runDir.resolve("metrics.jsonl").toString(),
+                    runDir.resolve("config.yaml").toString(),
+                    id.startsWith("c") ? "FAILED" : "COMPLETED");
+            assertTrue(said.startsWith("ok: ") && said.strip().endsWith(", 2 hparams events"), said);
+        }
+        Path exp;
+        try (Stream<Path> s = Files.list(out)) {
+            exp = s.filter(f -> f.getFileName().toString().endsWith(".hparams"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        List<String> args = new ArrayList<>(List.of(
+                "--experiment",
+                exp.toString(),
+                folder.resolve("runs/aaaaaaaaaaaa/metrics.jsonl").toString()));
+        args.addAll(configs);
+        assertEquals(
+                "ok: experiment of 7 hparams, 4 metrics",
+                oracle(args.toArray(String[]::new)).strip());
+    }
+
+    private static void requireProtobuf() throws Exception {
+        boolean protobuf = hasProtobuf();
+        if (System.getenv("VIVARIUM_REQUIRE_PROTOBUF") == null) {
+            Assumptions.assumeTrue(
+                    protobuf, "Debian's python3-protobuf is not installed; apt-get install python3-protobuf");
+        }
+        assertTrue(protobuf, "VIVARIUM_REQUIRE_PROTOBUF is set but /usr/bin/python3 cannot import google.protobuf");
+    }
+
+    /** Runs tools/oracle/tfevents_check.py with {@code args}; what it said, after checking it exited 0. */
+    private static String oracle(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                PYTHON.toString(), projectFile("tools/oracle/tfevents_check.py").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), said);
+        return said;
     }
 
     @Test

@@ -56,6 +56,47 @@ class LawsCommandsTest {
         assertEquals(0.4, Double.parseDouble(alpha.group(1)), 0.05);
         assertTrue(r[1].contains("at compute = 1.000e+06"), r[1]);
         assertTrue(Files.size(png) > 1000);
+
+        // the same fit as JSON, for the laws page: its parameters are the ones printed, its curve reaches --at
+        Path json = dir.resolve("sweep/fits/loss.json");
+        String[] j = Cli.run(
+                "fit",
+                "--table",
+                table.toString(),
+                "--x",
+                "compute",
+                "--y",
+                "loss",
+                "--huber",
+                "Infinity",
+                "--bootstrap",
+                "200",
+                "--at",
+                "1e6",
+                "--json",
+                json.toString());
+        assertEquals("0", j[0], j[2]);
+        assertEquals(
+                r[1].lines().filter(l -> l.startsWith("alpha")).findFirst(),
+                j[1].lines().filter(l -> l.startsWith("alpha")).findFirst(),
+                "the same fit (same seed)");
+        com.fasterxml.jackson.databind.JsonNode n =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertEquals("loss", n.get("name").asText());
+        com.fasterxml.jackson.databind.JsonNode a = null;
+        for (com.fasterxml.jackson.databind.JsonNode p : n.get("parameters")) {
+            a = p.get("name").asText().equals("alpha") ? p : a;
+        }
+        assertEquals(
+                Double.parseDouble(alpha.group(1)),
+                a.get("value").asDouble(),
+                1e-5 * Double.parseDouble(alpha.group(1)));
+        assertEquals(12, n.get("data").size());
+        assertEquals(1e6, n.get("extrapolation").get(1).asDouble(), 0);
+        assertEquals(Math.pow(10, 11 / 3.0), n.get("extrapolation").get(0).asDouble(), 1e-9, "the largest compute");
+        String[] bad = Cli.run("fit", "--table", table.toString(), "--x", "compute", "--json", dir.toString());
+        assertEquals("2", bad[0]);
+        assertTrue(bad[2].startsWith("error: --json " + dir), bad[2]);
     }
 
     @Test

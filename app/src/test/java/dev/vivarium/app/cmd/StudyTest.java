@@ -88,6 +88,43 @@ class StudyTest {
         assertEquals("0", again[0], again[2]);
         assertEquals(ledger, Files.readString(reg.ledgerFile()), "nothing registered or resolved twice");
         assertTrue(Files.size(sweeps.resolve("studies/tiny-study/study.png")) > 1000);
+
+        // fit.json: the held-out points are the resolutions, at the forecasts registered for them
+        com.fasterxml.jackson.databind.JsonNode fit = new ObjectMapper()
+                .readTree(sweeps.resolve("studies/tiny-study/fit.json").toFile());
+        assertEquals("vivarium-fit/1", fit.get("format").asText());
+        assertEquals("y(parameters) = A / parameters^alpha", fit.get("formula").asText());
+        assertEquals("fit", fit.get("about").get("fitSweep").asText());
+        assertEquals("held", fit.get("about").get("heldoutSweep").asText());
+        int fitted = 0;
+        int held = 0;
+        for (com.fasterxml.jackson.databind.JsonNode d : fit.get("data")) {
+            if (d.get("set").asText().equals("fit")) {
+                fitted++;
+                continue;
+            }
+            held++;
+            Prediction p = reg.get(d.get("id").asText());
+            Forecast.Range f = (Forecast.Range) p.forecast();
+            assertEquals(
+                    reg.resolution(p.id()).orElseThrow().value(), d.get("y").asDouble(), 0);
+            assertEquals(f.lo(), d.get("lo").asDouble(), 0);
+            assertEquals(f.hi(), d.get("hi").asDouble(), 0);
+            assertEquals(
+                    Math.log(d.get("y").asDouble() / d.get("forecast").asDouble()),
+                    d.get("logError").asDouble(),
+                    1e-12);
+        }
+        assertEquals(4, fitted, "one point a fit run");
+        assertEquals(2, held);
+        assertEquals(
+                fit.get("extrapolation").get(1).asDouble(),
+                fit.get("curve")
+                        .get("x")
+                        .get(fit.get("curve").get("x").size() - 1)
+                        .asDouble(),
+                0,
+                "the curve reaches the largest held-out x");
     }
 
     @Test

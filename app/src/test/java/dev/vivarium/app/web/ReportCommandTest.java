@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,73 @@ class ReportCommandTest {
         assertEquals(8, sweep.get("counts").get("COMPLETED").asInt());
         String point = sweep.get("points").get(0).get("run").asText();
         assertTrue(answers.has("metrics|id=" + point + "|buckets=" + Report.SWEEP_BUCKETS), point);
+    }
+
+    @Test
+    void aSweepsReportHasTheLawsFittedOnItAndTheirPredictions() throws IOException {
+        LawFixtures.writeStudy(sweeps, "phase-study", "phase");
+        LawFixtures.writeSweepFit(sweeps, "phase", "loss");
+        LawFixtures.writeStudy(sweeps, "unrelated", "elsewhere");
+        try {
+            Path html = dir.resolve("phase-laws.html");
+            String[] r = cli("report", sweeps.resolve("phase").toString(), "-o", html.toString());
+            assertEquals("0", r[0], r[2]);
+            JsonNode answers = embedded(Files.readString(html)).get("answers");
+            List<String> laws = new java.util.ArrayList<>();
+            answers.get("laws").get("laws").forEach(l -> laws.add(l.get("name").asText()));
+            assertEquals(List.of("studies/phase-study", "phase/loss"), laws);
+            JsonNode fit = answers.get("laws/studies/phase-study");
+            assertEquals(
+                    new ObjectMapper()
+                            .readTree(sweeps.resolve("studies/phase-study/fit.json")
+                                    .toFile()),
+                    fit);
+            assertTrue(answers.has("laws/phase/loss"));
+            JsonNode ledgers = answers.get("predictions").get("ledgers");
+            assertEquals(1, ledgers.size(), "the study's ledger, not the unrelated one");
+            assertEquals("studies/phase-study", ledgers.get(0).get("name").asText());
+            assertEquals(2, ledgers.get(0).get("predictions").size());
+
+            Path study = dir.resolve("study.html");
+            String[] s = cli("report", sweeps.resolve("studies/phase-study").toString(), "-o", study.toString());
+            assertEquals("0", s[0], s[2]);
+            JsonNode data = embedded(Files.readString(study));
+            assertEquals("#/laws/studies/phase-study", data.get("start").asText());
+            assertTrue(data.get("answers").has("sweep|name=phase"), "the study's fit sweep");
+            assertEquals(1, data.get("answers").get("laws").get("laws").size());
+        } finally {
+            deleteTree(sweeps.resolve("studies"));
+            deleteTree(sweeps.resolve("phase/fits"));
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (var s = Files.walk(p)) {
+            for (Path f : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    @Test
+    void serveRefusesARegistryWithoutALedger() throws IOException {
+        String[] m = cli(
+                "serve",
+                "--sweeps",
+                sweeps.toString(),
+                "--registry",
+                dir.resolve("none").toString(),
+                "--port",
+                "0");
+        assertEquals("2", m[0]);
+        assertEquals("error: --registry " + dir.resolve("none") + ": no such file or directory", m[2].strip());
+        Path empty = Files.createDirectories(dir.resolve("empty-registry"));
+        String[] e = cli("serve", "--sweeps", sweeps.toString(), "--registry", empty.toString(), "--port", "0");
+        assertEquals("2", e[0]);
+        assertTrue(e[2].startsWith("error: --registry " + empty + ": no predictions.ledger in this directory"), e[2]);
+        Path other = Files.writeString(dir.resolve("notes.txt"), "x");
+        String[] o = cli("serve", "--sweeps", sweeps.toString(), "--registry", other.toString(), "--port", "0");
+        assertTrue(o[2].startsWith("error: --registry " + other + ": a ledger file is named predictions.ledger"), o[2]);
     }
 
     @Test

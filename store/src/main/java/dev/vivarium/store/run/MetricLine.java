@@ -44,33 +44,61 @@ final class MetricLine {
      */
     static String format(Map<String, ? extends Number> row) {
         StringBuilder b = new StringBuilder(24 * row.size() + 2);
+        return appendPlain(row, b, null) ? b.toString() : formatWithJackson(row);
+    }
+
+    /**
+     * Appends the row as {@link #format} writes it to {@code b} if every key is plain printable ASCII, and
+     * returns whether it did (if not, {@code b} holds part of the row: the caller resets it and uses {@link
+     * #formatWithJackson}). {@code keys}, if not null, keeps each key's {@code "key":} text between calls (a
+     * log appends the same keys row after row). A double goes through {@link StringBuilder#append(double)},
+     * the digits of {@link Double#toString} without a String made for them.
+     *
+     * @throws NullPointerException if a key or value is null
+     */
+    static boolean appendPlain(Map<String, ? extends Number> row, StringBuilder b, Map<String, String> keys) {
         b.append('{');
         boolean first = true;
         for (Map.Entry<String, ? extends Number> e : row.entrySet()) {
             String key = Objects.requireNonNull(e.getKey(), "metric name");
             Number v = Objects.requireNonNull(e.getValue(), () -> "value of metric " + key);
-            if (!plain(key)) {
-                return formatWithJackson(row);
+            String quoted = keys == null ? null : keys.get(key);
+            if (quoted == null) {
+                if (!plain(key)) {
+                    return false;
+                }
+                quoted = "\"" + key + "\":";
+                if (keys != null && keys.size() < 4096) {
+                    keys.put(key, quoted);
+                }
             }
             if (!first) {
                 b.append(',');
             }
             first = false;
-            b.append('"').append(key).append("\":");
+            b.append(quoted);
             if (key.equals(STEP)) {
                 b.append(step(v));
+            } else if (v instanceof Double) {
+                double d = (Double) v;
+                if (Double.isFinite(d)) {
+                    b.append(d);
+                } else {
+                    b.append(Double.isNaN(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+                }
             } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
                 b.append(v.longValue());
             } else {
                 double d = v.doubleValue();
                 if (Double.isFinite(d)) {
-                    b.append(Double.toString(d));
+                    b.append(d);
                 } else {
                     b.append(Double.isNaN(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
                 }
             }
         }
-        return b.append('}').toString();
+        b.append('}');
+        return true;
     }
 
     /** Whether Jackson writes {@code key} as it is: printable ASCII without a quote or a backslash. */

@@ -34,6 +34,10 @@ public final class MetricLog implements AutoCloseable {
     private final Path file;
     private FileChannel out; // null until the first append, and after close()
     private long lastStep = -1; // the last row's step once the file is open for appending
+    // reused by append (which is synchronized): the line's text, its bytes, each key's "key": text
+    private final StringBuilder text = new StringBuilder(512);
+    private ByteBuffer buffer;
+    private final Map<String, String> keys = new java.util.HashMap<>();
 
     /** A log at {@code file}; nothing is opened or created until the first append. */
     public MetricLog(Path file) {
@@ -56,7 +60,7 @@ public final class MetricLog implements AutoCloseable {
         if (step == null) {
             throw new IllegalArgumentException("a metric row needs a \"step\"; got " + row.size() + " other keys");
         }
-        ByteBuffer line = ByteBuffer.wrap((MetricLine.format(row) + "\n").getBytes(StandardCharsets.UTF_8));
+        ByteBuffer line = encode(row);
         FileChannel ch = open();
         if (lastStep >= 0 && step.doubleValue() <= lastStep) {
             throw new IOException(file + ": cannot append step " + step.longValue() + " after step " + lastStep
@@ -66,6 +70,38 @@ public final class MetricLog implements AutoCloseable {
         while (line.hasRemaining()) {
             ch.write(line);
         }
+    }
+
+    /**
+     * The row's line with its newline, in a buffer this log reuses: formatted into one StringBuilder, its
+     * chars (ASCII for a plain row) copied into one direct buffer, so a row costs no allocation of its own
+     * and the channel writes from the buffer without copying it.
+     */
+    private ByteBuffer encode(Map<String, ? extends Number> row) {
+        StringBuilder b = text;
+        b.setLength(0);
+        byte[] utf8 = null;
+        if (!MetricLine.appendPlain(row, b, keys)) {
+            b.setLength(0);
+            utf8 = (MetricLine.formatWithJackson(row) + "\n").getBytes(StandardCharsets.UTF_8);
+        } else {
+            b.append('\n');
+        }
+        int n = utf8 != null ? utf8.length : b.length();
+        if (buffer == null || buffer.capacity() < n) {
+            buffer = ByteBuffer.allocateDirect(Math.max(n, 2 * (buffer == null ? 512 : buffer.capacity())));
+        }
+        ByteBuffer out = buffer;
+        out.clear();
+        if (utf8 != null) {
+            out.put(utf8);
+        } else {
+            for (int i = 0; i < n; i++) {
+                out.put((byte) b.charAt(i)); // a plain row is printable ASCII
+            }
+        }
+        out.flip();
+        return out;
     }
 
     /**

@@ -80,6 +80,33 @@ class MetricLineFormatTest {
         }
     }
 
+    /**
+     * Through a log, which reuses one buffer and remembers each key's text between rows: rows of plain keys,
+     * rows that need Jackson's escaping, and rows longer than the buffer, mixed, give the file Jackson's lines.
+     */
+    @Test
+    void aLogWritesJacksonsLinesRowAfterRow(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        Random rng = new Random(7);
+        String[] keys = {"train_loss", "test_acc", "é", "quote\"d", "norm.blocks.0.mlp.W_in", "lr"};
+        StringBuilder expected = new StringBuilder();
+        java.nio.file.Path file = dir.resolve("metrics.jsonl");
+        try (MetricLog log = new MetricLog(file)) {
+            for (int step = 0; step < 3000; step++) {
+                Map<String, Number> row = new LinkedHashMap<>();
+                row.put("step", step);
+                int n = step % 500 == 7 ? 400 : rng.nextInt(8); // now and then a row of 400 values
+                for (int i = 0; i < n; i++) {
+                    String key = keys[rng.nextInt(step % 4 == 0 ? keys.length : 2)] + (n > 10 ? "." + i : "");
+                    row.put(key, rng.nextInt(6) == 0 ? SPECIAL[rng.nextInt(SPECIAL.length)] : rng.nextGaussian());
+                }
+                log.append(row);
+                expected.append(MetricLine.formatWithJackson(row)).append('\n');
+            }
+        }
+        assertEquals(expected.toString(), java.nio.file.Files.readString(file));
+    }
+
     @Test
     void aStepWrittenAsADoubleIsAnInteger() {
         Map<String, Number> row = new LinkedHashMap<>();
