@@ -67,24 +67,13 @@ public final class PopulationRun {
         if (recipes.isEmpty()) {
             throw new IllegalArgumentException("a population needs at least one member");
         }
-        Recipe first = recipes.get(0);
         for (Recipe r : recipes) {
-            if (r.init().isPresent()) {
-                throw new IllegalArgumentException("init: a fine-tune trains alone, not in a population");
-            }
-            if (r.train().objective().isPresent()) {
-                throw new IllegalArgumentException(
-                        "train.objective: a REINFORCE objective trains alone, not in a population");
-            }
-            if (r.train().adversarial().isPresent()) {
-                throw new IllegalArgumentException("train.adversarial: PGD training runs alone, not in a population");
-            }
-            if (r.task() instanceof dev.vivarium.core.task.Induction) {
-                throw new IllegalArgumentException(
-                        "task.kind: induction logs score groups (repeat and first half), which only single runs do");
+            Optional<String> why = trainsAlone(r);
+            if (why.isPresent()) {
+                throw new IllegalArgumentException(why.get());
             }
         }
-        JsonNode base = shared(first);
+        JsonNode base = shared(recipes.get(0));
         for (int m = 1; m < recipes.size(); m++) {
             Optional<String> diff = ResumePoint.firstDifference("", base, shared(recipes.get(m)));
             if (diff.isPresent()) {
@@ -93,6 +82,37 @@ public final class PopulationRun {
                         + " train.warmupSteps, train.stopAtTestAcc and task values that keep its shapes");
             }
         }
+    }
+
+    /**
+     * What the members of one population share, as text: recipes with equal keys are accepted together by
+     * {@link #requireCompatible}, and recipes with different keys are refused by it (a task value that changes a
+     * shape changes the model's sizes too; what is left, a batch size larger than a member's training set, is
+     * refused when the data is made). Empty for a recipe that trains only alone (a fine-tune, REINFORCE, PGD
+     * training, induction). A sweep groups its points into populations by this key.
+     */
+    public static Optional<String> compatibilityKey(Recipe r) {
+        return trainsAlone(r).isPresent()
+                ? Optional.empty()
+                : Optional.of(shared(r).toString());
+    }
+
+    /** Why {@code r} cannot be a member of any population, naming its field; empty when it can be. */
+    private static Optional<String> trainsAlone(Recipe r) {
+        if (r.init().isPresent()) {
+            return Optional.of("init: a fine-tune trains alone, not in a population");
+        }
+        if (r.train().objective().isPresent()) {
+            return Optional.of("train.objective: a REINFORCE objective trains alone, not in a population");
+        }
+        if (r.train().adversarial().isPresent()) {
+            return Optional.of("train.adversarial: PGD training runs alone, not in a population");
+        }
+        if (r.task() instanceof dev.vivarium.core.task.Induction) {
+            return Optional.of(
+                    "task.kind: induction logs score groups (repeat and first half), which only single runs do");
+        }
+        return Optional.empty();
     }
 
     /** The recipe without the fields members may differ in (the task keeps its kind only: its sizes are checked later). */
@@ -200,20 +220,32 @@ public final class PopulationRun {
         }
     }
 
-    /** The members' estimates added up must fit the machine (they share one process). */
-    private static void requireFits(List<Recipe> recipes) {
+    /**
+     * Whether members of {@code recipes} fit this machine together: their memory estimates added up (they share
+     * one process) within the share of its memory a run may take; {@link #start} and {@link #resume} refuse a
+     * population that does not.
+     */
+    public static boolean fits(List<Recipe> recipes) {
+        return bytes(recipes) <= Footprint.machineBytes() * Experiment.MEMORY_SHARE;
+    }
+
+    private static double bytes(List<Recipe> recipes) {
         double bytes = 0;
         for (Recipe r : recipes) {
             bytes += Footprint.of(r).bytes();
         }
-        double limit = Footprint.machineBytes() * Experiment.MEMORY_SHARE;
-        if (bytes > limit) {
+        return bytes;
+    }
+
+    /** The members' estimates added up must fit the machine (they share one process). */
+    private static void requireFits(List<Recipe> recipes) {
+        if (!fits(recipes)) {
             throw new IllegalArgumentException(String.format(
                     java.util.Locale.ROOT,
                     "a population of %d needs about %s, more than %.0f%% of this machine's %s; train fewer members at"
                             + " once (%s each: %s)",
                     recipes.size(),
-                    Footprint.human(bytes),
+                    Footprint.human(bytes(recipes)),
                     Experiment.MEMORY_SHARE * 100,
                     Footprint.human(Footprint.machineBytes()),
                     Footprint.human(Footprint.of(recipes.get(0)).bytes()),

@@ -131,6 +131,34 @@ class PopulationRunTest {
     }
 
     @Test
+    void theCompatibilityKeyIsWhatRequireCompatibleAccepts() {
+        List<String> base = List.of("train.steps=60");
+        Recipe first = member(base, List.of("seed=0"));
+        String key = PopulationRun.compatibilityKey(first).orElseThrow();
+        for (List<String> own : List.of(
+                FOUR.get(1),
+                List.of("train.stopAtTestAcc=0.9", "task.trainFraction=0.6", "name=other", "description=x"))) {
+            Recipe r = member(base, own);
+            assertEquals(Optional.of(key), PopulationRun.compatibilityKey(r), own.toString());
+            PopulationRun.requireCompatible(List.of(first, r));
+        }
+        for (String shared : List.of("model.dMlp=48", "train.steps=61", "threads=2", "train.batchSize=16")) {
+            Recipe r = member(base, List.of("seed=1", shared));
+            assertTrue(!PopulationRun.compatibilityKey(r).orElseThrow().equals(key), shared);
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> PopulationRun.requireCompatible(List.of(first, r)));
+            String field = shared.substring(0, shared.indexOf('='));
+            assertTrue(e.getMessage().contains("differs from member 0 in " + field), e.getMessage());
+        }
+        Recipe fineTune = first.withInit(new dev.vivarium.core.recipe.Init("/parent", Optional.empty(), false, null));
+        assertEquals(Optional.empty(), PopulationRun.compatibilityKey(fineTune), "a fine-tune trains alone");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> PopulationRun.requireCompatible(List.of(fineTune)));
+        assertTrue(e.getMessage().startsWith("init: a fine-tune trains alone"), e.getMessage());
+        assertTrue(PopulationRun.fits(List.of(first, first)), "two tiny members fit");
+    }
+
+    @Test
     void killedPopulationResumesToTheUninterruptedWeights() throws Exception {
         List<String> base = List.of("train.steps=400", "train.logEvery=5", "train.checkpoints=40");
         List<List<String>> own = List.of(FOUR.get(0), FOUR.get(1), FOUR.get(2));
