@@ -1,7 +1,9 @@
 package dev.vivarium.sweep;
 
 import dev.vivarium.core.recipe.Recipe;
+import dev.vivarium.core.run.PopulationRun;
 import dev.vivarium.core.train.TrainListener;
+import dev.vivarium.store.io.Problems;
 import dev.vivarium.store.run.RunDir;
 import dev.vivarium.store.run.RunLock;
 import dev.vivarium.store.run.RunState;
@@ -29,6 +31,21 @@ import java.util.function.Supplier;
  * are the truth: running the sweep again skips the points that have COMPLETED, resumes the ones that were
  * killed, retries the ones that failed, and trains only the new points of a grown spec.
  *
+ * <p>Points that differ only in seed, learning rate, weight decay, warm-up, stopping accuracy and task values
+ * that keep the shapes (a data fraction) train together as one population, one batched computation
+ * ({@link PopulationRun}, grouped by {@link Batches}: at most {@link Batches#CAP} points, and as many as fit the
+ * memory), unless {@link Options#batch} is off ({@code --no-batch}). Each member writes its point's own run
+ * directory, so a batched point is an ordinary run too, its results those of the point trained alone to about
+ * 1e-5. New points start together; points killed in the middle of a population resume together from their
+ * checkpoints. The populations train first, one after another in this process, each with the engine threads of
+ * every point it stands in for: its members' threads times the points that would otherwise run at once as child
+ * processes ({@code parallel}), at most the cores (with one point at a time, its members' own threads); so a
+ * population never shares the cores with a worker, and its runs record the threads they trained with. A
+ * population that throws as a whole (the disk, a batch size larger than a member's training set) is said in the
+ * notes and its points are trained one at a time in this process instead; a member that diverges is FAILED
+ * alone, as a single run would be. The points left, alone in their group or of a kind that trains only alone
+ * (fine-tunes, REINFORCE, PGD, induction), then train as below.
+ *
  * <p>With one point at a time (or no worker command) the points train one after another in this process. With
  * more, each point is a child process ({@code sweep worker}) and {@code parallel × threads ≤ cores}: given
  * {@code --parallel N}, new points get {@code max(1, cores / N)} engine threads (written into their recipes, so a
@@ -55,17 +72,28 @@ public final class LocalExecutor {
      * @param parallel points at once; 0 chooses {@code cores / threads}
      * @param worker the child-process command; empty runs every point in this process, one at a time
      * @param terminal redraw one progress line (a terminal) instead of printing a line per event
+     * @param batch train the points that can be one computation as populations ({@code --no-batch}: false)
      */
-    public record Options(int parallel, Optional<WorkerCommand> worker, boolean terminal) {
+    public record Options(int parallel, Optional<WorkerCommand> worker, boolean terminal, boolean batch) {
         public Options {
             if (parallel < 0) {
                 throw new IllegalArgumentException("--parallel " + parallel + ": must be at least 1 (or 0: automatic)");
             }
         }
 
-        /** One point after another in this process. */
+        /** Points batched into populations where they can be. */
+        public Options(int parallel, Optional<WorkerCommand> worker, boolean terminal) {
+            this(parallel, worker, terminal, true);
+        }
+
+        /** One point (or one population) after another in this process. */
         public static Options inProcess() {
             return new Options(1, Optional.empty(), false);
+        }
+
+        /** These options with batching on or off. */
+        public Options withBatch(boolean batch) {
+            return new Options(parallel, worker, terminal, batch);
         }
     }
 
@@ -142,21 +170,128 @@ public final class LocalExecutor {
             Supplier<List<TrainListener>> listeners,
             PrintStream notes)
             throws IOException {
-        if (parallel <= 1 || options.worker().isEmpty()) {
-            return inProcess(folder, points, listeners, notes);
+        boolean children = parallel > 1 && options.worker().isPresent();
+        Map<Integer, PointRunner.Outcome> outcomes = new TreeMap<>();
+        List<Point> rest = points;
+        boolean stopped = false;
+        if (options.batch()) {
+            Batches.Plan plan = Batches.plan(folder, points, Batches.CAP);
+            if (!plan.batches().isEmpty()) {
+                notes.println("sweep " + folder.name() + ": " + plan.batches().size() + " population(s) of "
+                        + plan.batches().stream()
+                                .mapToInt(b -> b.points().size())
+                                .sum()
+                        + " points, one batched computation each, then "
+                        + plan.alone().size()
+                        + " point(s) alone (--no-batch: every point alone)");
+            }
+            int cores = Runtime.getRuntime().availableProcessors();
+            for (Batches.Batch b : plan.batches()) {
+                int memberThreads = b.points().get(0).recipe().threads();
+                int threads = children ? Math.min(cores, memberThreads * parallel) : memberThreads;
+                for (PointRunner.Outcome o : population(folder, points, b, threads, listeners, notes)) {
+                    outcomes.put(o.point().index(), o);
+                    stopped |= o.state() == RunState.KILLED;
+                }
+                folder.writeIndex(points);
+                if (stopped) {
+                    notes.println("sweep stopped in a population; run the same command again to continue");
+                    break;
+                }
+            }
+            rest = plan.alone();
         }
-        return new Children(folder, points, parallel, options.worker().get(), options.terminal(), notes).run();
+        if (!stopped && !rest.isEmpty()) {
+            List<PointRunner.Outcome> alone = children
+                    ? new Children(
+                                    folder,
+                                    points,
+                                    rest,
+                                    parallel,
+                                    options.worker().get(),
+                                    options.terminal(),
+                                    notes)
+                            .run()
+                    : inProcess(folder, points, rest, listeners, notes);
+            alone.forEach(o -> outcomes.put(o.point().index(), o));
+        }
+        folder.writeIndex(points);
+        List<PointRunner.Outcome> all = new ArrayList<>();
+        for (Point p : points) {
+            all.add(outcomes.getOrDefault(
+                    p.index(),
+                    new PointRunner.Outcome(
+                            p, folder.run(p.id()), RunState.KILLED, "not started: the sweep was stopped")));
+        }
+        return all;
     }
 
+    /**
+     * One batch as one population in this process, started (its new points with {@code threads} engine threads)
+     * or resumed; a population that throws as a whole is said, and its points trained one at a time instead.
+     */
+    private static List<PointRunner.Outcome> population(
+            SweepFolder folder,
+            List<Point> all,
+            Batches.Batch batch,
+            int threads,
+            Supplier<List<TrainListener>> listeners,
+            PrintStream notes)
+            throws IOException {
+        List<Point> points = batch.resume()
+                ? batch.points()
+                : batch.points().stream().map(p -> withThreads(p, threads)).toList();
+        List<Path> dirs = points.stream().map(p -> folder.run(p.id())).toList();
+        notes.println((batch.resume()
+                        ? "resuming " + points.size() + " killed points together"
+                        : "batching " + points.size() + " points")
+                + " into one population (" + batch.differing() + ")"
+                + (batch.resume() ? "" : ", " + threads + " engine thread(s)")
+                + "; its members' steps: vivarium sweep status " + folder.root());
+        try {
+            if (batch.resume()) {
+                PopulationRun.resume(dirs, notes);
+            } else {
+                List<PopulationRun.Member> members = new ArrayList<>();
+                for (int i = 0; i < points.size(); i++) {
+                    PointRunner.clearUnstarted(dirs.get(i));
+                    members.add(new PopulationRun.Member(points.get(i).recipe(), dirs.get(i)));
+                }
+                PopulationRun.start(members, notes);
+            }
+        } catch (IOException | RuntimeException e) {
+            notes.println("the population of " + points.size() + " points failed as a whole (" + Problems.oneLine(e)
+                    + "); training them one at a time instead");
+            return inProcess(folder, all, points, listeners, notes);
+        }
+        List<PointRunner.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            PointRunner.Outcome o;
+            try {
+                o = PointRunner.outcome(points.get(i), dirs.get(i));
+            } catch (IOException | RuntimeException e) {
+                o = new PointRunner.Outcome(points.get(i), dirs.get(i), RunState.FAILED, Problems.oneLine(e));
+            }
+            outcomes.add(o);
+            notes.println(line(o.point(), all.size(), o));
+        }
+        return outcomes;
+    }
+
+    /** {@code todo}, one after another in this process, until one is stopped by a signal; {@code all} indexed. */
     private static List<PointRunner.Outcome> inProcess(
-            SweepFolder folder, List<Point> points, Supplier<List<TrainListener>> listeners, PrintStream notes)
+            SweepFolder folder,
+            List<Point> all,
+            List<Point> todo,
+            Supplier<List<TrainListener>> listeners,
+            PrintStream notes)
             throws IOException {
         List<PointRunner.Outcome> outcomes = new ArrayList<>();
-        for (Point p : points) {
+        for (Point p : todo) {
             PointRunner.Outcome o = PointRunner.run(p, folder, listeners.get(), notes);
             outcomes.add(o);
-            folder.writeIndex(points);
-            notes.println(line(p, points.size(), o));
+            folder.writeIndex(all);
+            notes.println(line(p, all.size(), o));
             if (o.state() == RunState.KILLED) {
                 notes.println("sweep stopped at point " + p.id() + "; run the same command again to continue");
                 break;
@@ -173,6 +308,7 @@ public final class LocalExecutor {
     /** Points as child processes, at most {@code parallel} at once. */
     private static final class Children {
         private final SweepFolder folder;
+        private final List<Point> all;
         private final List<Point> points;
         private final int parallel;
         private final WorkerCommand command;
@@ -183,14 +319,17 @@ public final class LocalExecutor {
         private final Map<Integer, PointRunner.Outcome> outcomes = new TreeMap<>();
         private final Map<Process, Long> started = new LinkedHashMap<>();
 
+        /** {@code points} of the sweep's points {@code all} (which the index lists and the notes count). */
         Children(
                 SweepFolder folder,
+                List<Point> all,
                 List<Point> points,
                 int parallel,
                 WorkerCommand command,
                 boolean terminal,
                 PrintStream notes) {
             this.folder = folder;
+            this.all = all;
             this.points = points;
             this.parallel = parallel;
             this.command = command;
@@ -198,6 +337,7 @@ public final class LocalExecutor {
             this.notes = notes;
         }
 
+        /** The outcomes of the points trained or skipped; none for a point not started before a stop. */
         List<PointRunner.Outcome> run() throws IOException {
             Deque<Point> pending = new ArrayDeque<>();
             for (Point p : points) {
@@ -210,9 +350,8 @@ public final class LocalExecutor {
                     pending.add(p);
                 }
             }
-            notes.println(
-                    "sweep " + folder.name() + ": " + pending.size() + " of " + points.size() + " points to train, "
-                            + parallel + " at a time (logs: " + folder.root().resolve("logs") + ")");
+            notes.println("sweep " + folder.name() + ": " + pending.size() + " of " + all.size() + " points to train, "
+                    + parallel + " at a time (logs: " + folder.root().resolve("logs") + ")");
             Thread hook = new Thread(this::stopAll, "vivarium-sweep-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
@@ -240,18 +379,11 @@ public final class LocalExecutor {
             if (terminal) {
                 notes.print("\r\033[K");
             }
-            folder.writeIndex(points);
-            List<PointRunner.Outcome> all = new ArrayList<>();
-            for (Point p : points) {
-                all.add(outcomes.getOrDefault(
-                        p.index(),
-                        new PointRunner.Outcome(
-                                p, folder.run(p.id()), RunState.KILLED, "not started: the sweep was stopped")));
-            }
+            folder.writeIndex(all);
             if (stopping.get()) {
                 notes.println("sweep stopped; every point is resumable: vivarium sweep resume " + folder.root());
             }
-            return all;
+            return List.copyOf(outcomes.values()); // a point not started has none
         }
 
         private boolean completed(Point p) {
@@ -274,8 +406,8 @@ public final class LocalExecutor {
             running.put(child, p);
             started.put(child, System.nanoTime());
             if (!terminal) {
-                notes.println("sweep point " + (p.index() + 1) + "/" + points.size() + " " + p.id() + " ("
-                        + p.describe() + "): started, pid " + child.pid());
+                notes.println("sweep point " + (p.index() + 1) + "/" + all.size() + " " + p.id() + " (" + p.describe()
+                        + "): started, pid " + child.pid());
             }
         }
 
@@ -296,11 +428,11 @@ public final class LocalExecutor {
                 double seconds = (System.nanoTime() - started.remove(c)) / 1e9;
                 PointRunner.Outcome o = outcomeOf(p, c.exitValue());
                 outcomes.put(p.index(), o);
-                folder.writeIndex(points);
+                folder.writeIndex(all);
                 if (terminal) {
                     notes.print("\r\033[K");
                 }
-                notes.println(line(p, points.size(), o) + String.format(Locale.ROOT, " (%.0f s)", seconds));
+                notes.println(line(p, all.size(), o) + String.format(Locale.ROOT, " (%.0f s)", seconds));
             }
         }
 
@@ -398,7 +530,7 @@ public final class LocalExecutor {
                 }
             }
             try {
-                folder.writeIndex(points);
+                folder.writeIndex(all);
             } catch (IOException e) {
                 // the index is rebuilt from the run directories on the next pass
             }

@@ -47,13 +47,18 @@ public final class PointRunner {
                 clearUnstarted(dir);
                 Experiment.start(p.recipe(), folder.runs(), Optional.of(p.id()), listeners, notes);
             }
-            var status = RunDir.open(dir).readStatus();
-            return new Outcome(p, dir, status.state(), status.message().orElse(""));
+            return outcome(p, dir);
         } catch (RunLockedException busy) {
             return new Outcome(p, dir, RunState.RUNNING, "skipped: " + busy.getMessage());
         } catch (IOException | RuntimeException e) {
             return new Outcome(p, dir, RunState.FAILED, Problems.oneLine(e));
         }
+    }
+
+    /** What {@code p}'s run in {@code dir} says of it now: its state and message. */
+    static Outcome outcome(Point p, Path dir) throws IOException {
+        var status = RunDir.open(dir).readStatus();
+        return new Outcome(p, dir, status.state(), status.message().orElse(""));
     }
 
     /**
@@ -62,18 +67,8 @@ public final class PointRunner {
      * afresh. Anything else in such a directory is left alone (the start then refuses, naming it).
      */
     static void clearUnstarted(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir) || !unstarted(dir)) {
             return;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path e : entries.toList()) {
-                String name = e.getFileName().toString();
-                boolean emptyDir = Files.isDirectory(e) && isEmpty(e);
-                if (!(name.equals(RunLock.FILE)
-                        || ((name.equals("checkpoints") || name.equals("analyses")) && emptyDir))) {
-                    return;
-                }
-            }
         }
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path e : entries.toList()) {
@@ -81,6 +76,30 @@ public final class PointRunner {
             }
         }
         Files.delete(dir);
+    }
+
+    /**
+     * Whether a point may start afresh in {@code dir}: it does not exist, or holds only what a run killed before
+     * writing its config leaves ({@link #clearUnstarted} removes that).
+     */
+    static boolean unstarted(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path e : entries.toList()) {
+                String name = e.getFileName().toString();
+                boolean emptyDir = Files.isDirectory(e) && isEmpty(e);
+                if (!(name.equals(RunLock.FILE)
+                        || ((name.equals("checkpoints") || name.equals("analyses")) && emptyDir))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean isEmpty(Path d) throws IOException {

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The local executor on a real three-point sweep (two learning rates that train, one that diverges): each
- * point an ordinary run, a failure recorded without stopping the others, and a second pass that trains
- * only what is not done — the run directories are the truth.
+ * The local executor on a real three-point sweep (two learning rates that train, one that diverges, batched
+ * into one population): each point an ordinary run, a failure recorded without stopping the others, and a
+ * second pass that trains only what is not done, each point alone — the run directories are the truth.
  */
 class LocalExecutorTest {
     @TempDir
@@ -49,8 +49,12 @@ class LocalExecutorTest {
         assertEquals(RunState.COMPLETED, first.get(0).state(), first.get(0).message());
         assertEquals(RunState.COMPLETED, first.get(1).state(), first.get(1).message());
         assertEquals(RunState.FAILED, first.get(2).state());
+        // the three points differ only in train.lr: one population, whose diverging member fails alone
         assertTrue(
-                first.get(2).message().startsWith("training diverged at step 2: the loss is"),
+                notes.toString(StandardCharsets.UTF_8).contains("batching 3 points into one population (train.lr"),
+                notes.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                first.get(2).message().startsWith("diverged at step 2: loss is NaN (member 2 of a population of 3"),
                 first.get(2).message());
         for (PointRunner.Outcome o : first) {
             assertEquals(o.point().id(), o.run().getFileName().toString(), "a point's run is named by its id");
@@ -73,6 +77,9 @@ class LocalExecutorTest {
         assertEquals("skipped: completed before", second.get(0).message());
         assertEquals("skipped: completed before", second.get(1).message());
         assertEquals(RunState.FAILED, second.get(2).state(), "a failed point is tried again, and fails again");
+        assertTrue(
+                second.get(2).message().startsWith("training diverged at step 2: the loss is"),
+                "tried again alone: " + second.get(2).message());
         assertEquals(RunState.COMPLETED, second.get(3).state());
         assertEquals(first.get(0).point().id(), second.get(0).point().id());
         assertArrayEquals(before, Files.readAllBytes(second.get(0).run().resolve("metrics.jsonl")));

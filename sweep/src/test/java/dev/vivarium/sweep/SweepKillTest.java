@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kill -9 of the executor in the middle of a sweep's second point, then the same command again: every point
  * completes, and every point's final weights and optimizer state equal those of an uninterrupted sweep bit
- * for bit (same threads).
+ * for bit (same threads). Every point alone ({@code --no-batch}); {@link SweepBatchTest} kills a population.
  */
 class SweepKillTest {
     @TempDir
@@ -35,18 +35,7 @@ class SweepKillTest {
         List<Point> points = Sweep.points(spec);
         Path killed = dir.resolve("killed");
         Path runs = killed.resolve("three/runs");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(
-                        java,
-                        "-Dai.djl.offline=true",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        SweepChild.class.getName(),
-                        spec.toString(),
-                        killed.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child.log").toFile())
-                .start();
+        Process child = SweepChild.spawn(dir.resolve("child.log"), spec.toString(), killed.toString(), "--no-batch");
         Path second = runs.resolve(points.get(1).id());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         // kill once the second point has a checkpoint past step 0: in the middle of it
@@ -62,8 +51,9 @@ class SweepKillTest {
         assertTrue(RunDir.open(second).lastCheckpointStep().orElseThrow() < 600, "killed part-way");
 
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        List<PointRunner.Outcome> resumed = LocalExecutor.run(spec, killed, List::of, quiet);
-        List<PointRunner.Outcome> whole = LocalExecutor.run(spec, dir.resolve("whole"), List::of, quiet);
+        var alone = LocalExecutor.Options.inProcess().withBatch(false);
+        List<PointRunner.Outcome> resumed = LocalExecutor.run(spec, killed, alone, List::of, quiet);
+        List<PointRunner.Outcome> whole = LocalExecutor.run(spec, dir.resolve("whole"), alone, List::of, quiet);
         assertEquals("skipped: completed before", resumed.get(0).message(), "the finished point is not retrained");
         for (int i = 0; i < points.size(); i++) {
             assertEquals(

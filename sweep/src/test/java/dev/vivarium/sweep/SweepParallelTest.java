@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * others complete; kill -9 of the executor mid-sweep stops its workers (each writes a checkpoint and stops
  * KILLED, releasing its run), and {@code resume} then completes every point with final weights and optimizer
  * state equal, bit for bit, to those of the same points trained one after another in one process with the same
- * threads.
+ * threads. Every point alone ({@code --no-batch}): a population trains in the executor's own process.
  */
 class SweepParallelTest {
     @TempDir
@@ -41,18 +41,8 @@ class SweepParallelTest {
         Path killed = dir.resolve("killed");
         SweepFolder folder = SweepFolder.forSpec(spec, killed);
 
-        Process executor = new ProcessBuilder(
-                        java(),
-                        "-Dai.djl.offline=true",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        SweepChild.class.getName(),
-                        spec.toString(),
-                        killed.toString(),
-                        "2")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("executor.log").toFile())
-                .start();
+        Process executor =
+                SweepChild.spawn(dir.resolve("executor.log"), spec.toString(), killed.toString(), "2", "--no-batch");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         // kill once some point has completed and another is less than half-way
         while (!(count(folder, points, RunState.COMPLETED) >= 1 && partWay(folder, points))) {
@@ -75,7 +65,7 @@ class SweepParallelTest {
                                 .toList());
 
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        var options = new LocalExecutor.Options(2, Optional.of(SweepWorkerChild.command()), false);
+        var options = new LocalExecutor.Options(2, Optional.of(SweepWorkerChild.command()), false, false);
         List<PointRunner.Outcome> resumed = LocalExecutor.resume(folder.root(), options, List::of, quiet);
 
         // the same points, one after another in this process, with the threads the workers had
@@ -84,7 +74,12 @@ class SweepParallelTest {
                 dir.resolve("reference").resolve("six.yaml"),
                 body.replace("set: {", "set: {threads: " + threads + ", "));
         Files.copy(dir.resolve("tiny.yaml"), reference.resolveSibling("tiny.yaml"));
-        List<PointRunner.Outcome> whole = LocalExecutor.run(reference, dir.resolve("whole"), List::of, quiet);
+        List<PointRunner.Outcome> whole = LocalExecutor.run(
+                reference,
+                dir.resolve("whole"),
+                LocalExecutor.Options.inProcess().withBatch(false),
+                List::of,
+                quiet);
 
         for (int i = 0; i < points.size(); i++) {
             PointRunner.Outcome o = resumed.get(i);
@@ -146,10 +141,6 @@ class SweepParallelTest {
             }
         }
         return false;
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static String read(Path p) {
