@@ -58,6 +58,9 @@ public final class StudyCommand implements Callable<Integer> {
             description = "Points trained at once (default: cores / the recipes' threads).")
     int parallel;
 
+    @picocli.CommandLine.Mixin
+    NoBatch noBatch;
+
     @Override
     public Integer call() throws Exception {
         StudySpec s = StudySpec.read(file);
@@ -65,7 +68,8 @@ public final class StudyCommand implements Callable<Integer> {
         Path dir = root.resolve("studies").resolve(s.name()); // apart from the sweep folders
         Files.createDirectories(dir);
         PredictionRegistry reg = new PredictionRegistry(registry != null ? registry : dir);
-        Study.Result r = Study.run(s, root, reg, SweepCommand.options(parallel), SweepCommand::listeners, System.err);
+        Study.Result r =
+                Study.run(s, root, reg, SweepCommand.options(parallel, noBatch), SweepCommand::listeners, System.err);
         String text = summary(r, reg);
         PrintWriter out = spec.commandLine().getOut();
         out.print(text);

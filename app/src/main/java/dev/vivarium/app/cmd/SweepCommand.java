@@ -70,11 +70,15 @@ public final class SweepCommand implements Callable<Integer> {
             names = "--parallel",
             paramLabel = "N",
             description = "Points trained at once, each in its own process with max(1, cores / N) engine threads"
-                    + " (default: cores / the recipe's threads, so 1 for a 2-thread recipe on 2 cores).")
+                    + " (default: cores / the recipe's threads, so 1 for a 2-thread recipe on 2 cores). Points batched"
+                    + " into a population train first, in this process, with the threads of the N points at once.")
     int parallel;
 
     @Mixin
     SlurmFlags slurm;
+
+    @Mixin
+    NoBatch noBatch;
 
     @Override
     public Integer call() throws java.io.IOException {
@@ -98,12 +102,13 @@ public final class SweepCommand implements Callable<Integer> {
             SlurmExecutor.submit(file, root, slurm.options(), SweepCommand::workerPrefix, System.err);
             return 0;
         }
-        var outcomes = LocalExecutor.run(file, root, options(parallel), SweepCommand::listeners, System.err);
+        var outcomes = LocalExecutor.run(file, root, options(parallel, noBatch), SweepCommand::listeners, System.err);
         return report(spec, out, LocalExecutor.sweepDir(file, root), outcomes);
     }
 
-    static LocalExecutor.Options options(int parallel) {
-        return new LocalExecutor.Options(parallel, Optional.of(SweepCommand::workerArgv), System.console() != null);
+    static LocalExecutor.Options options(int parallel, NoBatch noBatch) {
+        return new LocalExecutor.Options(
+                parallel, Optional.of(SweepCommand::workerArgv), System.console() != null, noBatch.batch());
     }
 
     static List<TrainListener> listeners() {
@@ -228,13 +233,16 @@ public final class SweepCommand implements Callable<Integer> {
         @Mixin
         SlurmFlags slurm;
 
+        @Mixin
+        NoBatch noBatch;
+
         @Override
         public Integer call() throws java.io.IOException {
             if (slurm.slurm()) {
                 SlurmExecutor.resume(dir, slurm.options(), SweepCommand::workerPrefix, System.err);
                 return 0;
             }
-            var outcomes = LocalExecutor.resume(dir, options(parallel), SweepCommand::listeners, System.err);
+            var outcomes = LocalExecutor.resume(dir, options(parallel, noBatch), SweepCommand::listeners, System.err);
             return report(spec, spec.commandLine().getOut(), dir, outcomes);
         }
     }
