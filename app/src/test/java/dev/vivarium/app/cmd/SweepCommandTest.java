@@ -87,4 +87,32 @@ class SweepCommandTest {
         String[] bad = Cli.run("sweep", "table", sweeps.resolve("lrs").toString(), "--metric", "x", "--reduce", "mean");
         assertEquals("error: --reduce mean: must be final, min or max\n", bad[2]);
     }
+
+    @Test
+    void byDefaultThePointsArePopulationsAndNoBatchTrainsEachAlone(@TempDir Path dir) throws Exception {
+        Path tiny = Path.of("../sweep/src/test/resources/local/tiny.yaml")
+                .toAbsolutePath()
+                .normalize();
+        Path spec = Files.writeString(
+                dir.resolve("lrs.yaml"), "recipe: " + tiny + "\nsweep: {grid: {train.lr: [0.001, 1.0e+30]}}\n");
+        String diverging = dev.vivarium.sweep.Sweep.points(spec).get(1).id();
+        for (boolean batch : new boolean[] {true, false}) {
+            Path sweeps = dir.resolve(batch ? "batched" : "alone");
+            String[] r = batch
+                    ? Cli.run("sweep", spec.toString(), "--sweeps", sweeps.toString())
+                    : Cli.run("sweep", spec.toString(), "--sweeps", sweeps.toString(), "--no-batch");
+            assertEquals("1", r[0], r[2]);
+            assertTrue(r[1].contains("{COMPLETED=1, FAILED=1} of 2 points"), r[1]);
+            String why = dev.vivarium.store.run.RunDir.open(
+                            sweeps.resolve("lrs/runs").resolve(diverging))
+                    .readStatus()
+                    .message()
+                    .orElseThrow();
+            assertEquals(batch, why.contains("member 1 of a population of 2"), why);
+        }
+        Path alone = dir.resolve("alone/lrs");
+        String[] again = Cli.run("sweep", "resume", alone.toString(), "--no-batch");
+        assertEquals("1", again[0], again[2]);
+        assertTrue(again[1].contains("{COMPLETED=1, FAILED=1} of 2 points"), again[1]);
+    }
 }
