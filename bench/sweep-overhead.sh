@@ -4,7 +4,8 @@
 # starts when its first step does: JVM start, engine, data and checkpoint writes are overhead).
 #   overhead = (PARALLEL x sweep wall - sum of training time) / sum of training time
 # PARALLEL=1 trains the points one after another in one process (the recipe's 2 threads); PARALLEL=2 runs two
-# child processes of 1 thread each. STEPS shortens the runs (default: the recipe's 2,500).
+# child processes of 1 thread each. STEPS shortens the runs (default: the recipe's 2,500). Every point alone
+# (--no-batch): batched, the 16 seeds would be one population, whose overhead this formula does not measure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 parallel=${PARALLEL:-1}
@@ -18,8 +19,8 @@ cp recipes/grokking-quick.yaml "$out/quick.yaml"
   echo "sweep: {seeds: $points}"
 } >"$out/overhead.yaml"
 ./vivarium --version >/dev/null
-args=()
-[ "$parallel" != 1 ] && args=(--parallel "$parallel")
+args=(--no-batch)
+[ "$parallel" != 1 ] && args+=(--parallel "$parallel")
 start=$(date +%s.%N)
 VIVARIUM_PLAIN=1 ./vivarium sweep "$out/overhead.yaml" --sweeps "$out/sweeps" "${args[@]}" >"$out/log.txt" 2>&1 \
   || { tail -20 "$out/log.txt"; exit 1; }
