@@ -28,6 +28,7 @@ public final class PopulationData implements AutoCloseable {
     private final int seqLen;
     private final Set train;
     private final Set test;
+    private final NDArray outputWeights; // [M, 1, dOut] ([dOut] for one member) float64, or null
     private final int batch; // rows per member per update (the smallest set bounds a minibatch); 0: full batch
     private final long[] seeds;
     private final long[] cachedEpoch;
@@ -70,6 +71,8 @@ public final class PopulationData implements AutoCloseable {
             this.seqLen = data.get(0).trainDense().dIn();
             this.train = dense(data.stream().map(TaskConfig.Data::trainDense).toList());
             this.test = dense(data.stream().map(TaskConfig.Data::testDense).toList());
+            this.outputWeights =
+                    outputWeights(data.stream().map(TaskConfig.Data::trainDense).toList());
         } else {
             this.scored = data.get(0).train().scored();
             this.seqLen = data.get(0).train().seqLen();
@@ -81,6 +84,7 @@ public final class PopulationData implements AutoCloseable {
             }
             this.train = tokens(data.stream().map(TaskConfig.Data::train).toList());
             this.test = tokens(data.stream().map(TaskConfig.Data::test).toList());
+            this.outputWeights = null;
         }
         int smallest = Arrays.stream(train.counts()).min().orElseThrow();
         this.batch = batchSize.isEmpty()
@@ -154,6 +158,23 @@ public final class PopulationData implements AutoCloseable {
                 weights(counts, n));
     }
 
+    /** Each member's output weights, {@code [M, 1, dOut]} ({@code [dOut]} for one), ones for a member without. */
+    private NDArray outputWeights(List<Dense> sets) {
+        if (sets.stream().allMatch(d -> d.outputWeights() == null)) {
+            return null;
+        }
+        int dOut = sets.get(0).dOut();
+        double[] w = new double[members * dOut];
+        for (int m = 0; m < members; m++) {
+            double[] own = sets.get(m).outputWeights();
+            for (int k = 0; k < dOut; k++) {
+                w[m * dOut + k] = own == null ? 1 : own[k];
+            }
+        }
+        Shape shape = members == 1 ? new Shape(dOut) : new Shape(members, 1, dOut);
+        return Ops.owned(Ops.doubles(manager, w, shape));
+    }
+
     /** {@code 1/count} on real rows, 0 on padding; null when no member is padded. */
     private NDArray weights(int[] counts, int n) {
         if (Arrays.stream(counts).allMatch(c -> c == n)) {
@@ -183,6 +204,14 @@ public final class PopulationData implements AutoCloseable {
     /** Tokens (or features) per example. */
     public int seqLen() {
         return seqLen;
+    }
+
+    /**
+     * The weight of each output's squared error in each member's loss: {@code [M, 1, dOut]} float64 ({@code
+     * [dOut]} for one member), or null when every output weighs the same.
+     */
+    public NDArray outputWeights() {
+        return outputWeights;
     }
 
     Set train() {
