@@ -61,6 +61,30 @@ class SuperpositionRunTest {
         }
     }
 
+    /** A regression whose targets are not its inputs (the teacher task), members differing in seed and lr. */
+    @Test
+    void aTeacherPopulationEqualsSeparateRuns() throws Exception {
+        List<String> base = List.of(
+                "train.steps=60", "train.logEvery=20", "train.checkpoints=2", "task.samples=2000", "model.width=6");
+        List<PopulationRun.Member> pop = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            List<String> sets = new ArrayList<>(base);
+            sets.add("seed=" + i);
+            sets.add("train.lr=" + (i == 0 ? "1e-2" : "3e-3"));
+            pop.add(new PopulationRun.Member(
+                    RecipeLoader.load(TestRuns.projectFile("recipes/teacher.yaml"), sets),
+                    root.resolve("teachers").resolve("m" + i)));
+        }
+        PopulationRun.start(pop, QUIET);
+        for (int i = 0; i < 2; i++) {
+            RunDir alone = Experiment.start(pop.get(i).recipe(), root, Optional.of("teacher" + i), List.of(), QUIET);
+            RunDir inPop = RunDir.open(pop.get(i).dir());
+            PopulationRunTest.assertTensorsClose(
+                    alone.checkpointFile(60), inPop.checkpointFile(60), 1e-5, "teacher " + i);
+            PopulationRunTest.assertRowsClose(alone.metricsFile(), inPop.metricsFile(), 1e-5, "teacher metrics " + i);
+        }
+    }
+
     @Test
     void oneMemberIsTheSingleRunBitForBit() throws Exception {
         Recipe r = recipe(List.of("train.steps=40"));
