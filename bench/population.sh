@@ -5,7 +5,7 @@
 #   (c) one batched population (`vivarium run recipes/population/grokking-16-seeds.yaml`);
 # each the whole command's wall time, with STEPS steps per run (default 500; the recipe's own is 2,500). Then the
 # training step alone, batched and single (`vivarium bench`), with its GFLOP/s. SKIP_SEPARATE=1 skips (a) and (b).
-# SUPERPOSITION=1 also times the step of recipes/population/superposition.yaml (256 members) against 256 single
+# SUPERPOSITION=1 also times the step of recipes/population/superposition-256.yaml (256 members) against 256 single
 # steps of recipes/superposition.yaml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,6 @@ echo "c_population_s=$(secs "$t3" "$t4") steps=$steps"
 echo "batched: $(./vivarium bench recipes/population/grokking-16-seeds.yaml --steps 20 --warmup 3 2>/dev/null | tail -1)"
 echo "single:  $(./vivarium bench recipes/grokking-quick.yaml --steps 100 --warmup 10 2>/dev/null | tail -1)"
 if [ -n "${SUPERPOSITION:-}" ]; then
-  echo "batched: $(./vivarium bench recipes/population/superposition.yaml --steps 50 --warmup 10 2>/dev/null | tail -1)"
+  echo "batched: $(./vivarium bench recipes/population/superposition-256.yaml --steps 50 --warmup 10 2>/dev/null | tail -1)"
   echo "single:  $(./vivarium bench recipes/superposition.yaml --steps 500 --warmup 50 2>/dev/null | tail -1)"
 fi

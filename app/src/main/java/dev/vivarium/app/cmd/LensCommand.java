@@ -6,6 +6,7 @@ import dev.vivarium.lens.run.Analysis;
 import dev.vivarium.lens.run.RunAnalyses;
 import dev.vivarium.lens.sae.SaeAnalysis;
 import dev.vivarium.lens.sae.SaeOptions;
+import dev.vivarium.lens.superposition.SuperpositionFigure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,6 +191,7 @@ public final class LensCommand implements Callable<Integer> {
         List<Path> dirs = dev.vivarium.core.run.PopulationFolder.is(given)
                 ? dev.vivarium.core.run.PopulationFolder.members(given)
                 : List.of(given);
+        List<Path> superposition = new ArrayList<>(); // each member's newest superposition analysis
         for (Path dir : dirs) {
             List<Path> written = SaeAnalysis.with(
                     sae,
@@ -199,6 +201,16 @@ public final class LensCommand implements Callable<Integer> {
             spec.commandLine()
                     .getOut()
                     .println("wrote " + written.size() + " file(s) under " + dir.resolve("analyses"));
+            written.stream()
+                    .filter(f -> f.getFileName().toString().endsWith(".json")
+                            && f.getParent().getFileName().toString().equals("superposition"))
+                    .reduce((a, b) -> b)
+                    .ifPresent(superposition::add);
+        }
+        if (dirs.size() > 1 && superposition.size() == dirs.size()) {
+            Path png = given.resolve("superposition.png");
+            SuperpositionFigure.population(superposition, dev.vivarium.core.run.PopulationFolder.labels(given), png);
+            spec.commandLine().getOut().println("wrote " + png + " (every member's W^T W and feature norms)");
         }
         spec.commandLine().getOut().flush();
         return 0;

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = TransformerConfig.class, name = "transformer"),
-    @JsonSubTypes.Type(value = MlpConfig.class, name = "mlp")
+    @JsonSubTypes.Type(value = MlpConfig.class, name = "mlp"),
+    @JsonSubTypes.Type(value = SuperpositionConfig.class, name = "superposition")
 })
-public sealed interface ModelConfig permits TransformerConfig, MlpConfig {
+public sealed interface ModelConfig permits TransformerConfig, MlpConfig, SuperpositionConfig {
     /** Builds the model with freshly initialised parameters drawn from {@code seed}. */
     default Model build(NDManager manager, long seed) {
         return build(manager, new long[] {seed});

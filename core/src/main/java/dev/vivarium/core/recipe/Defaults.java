@@ -6,6 +6,7 @@ import dev.vivarium.core.model.MlpConfig;
 import dev.vivarium.core.model.TransformerConfig;
 import dev.vivarium.core.task.Addition;
 import dev.vivarium.core.task.Induction;
+import dev.vivarium.core.task.SparseFeatures;
 import dev.vivarium.core.task.SparseParity;
 import dev.vivarium.core.task.TaskConfig;
 import dev.vivarium.core.task.Teacher;
@@ -75,6 +76,7 @@ final class Defaults {
             case "addition" -> Addition.fillDefaults(t);
             case "teacher" -> Teacher.fillDefaults(t);
             case "induction" -> Induction.fillDefaults(t);
+            case "sparse-features" -> SparseFeatures.fillDefaults(t);
             default -> {}
         }
     }
@@ -101,12 +103,23 @@ final class Defaults {
      */
     static void derive(ObjectNode model, TaskConfig task, String source) {
         String kind = model.get("kind").asText();
+        if ("superposition".equals(kind)) {
+            if (!task.regression() || task.seqLen() != task.dVocabOut()) {
+                throw new RecipeException(source + ": model.kind: 'superposition' reconstructs its real-valued"
+                        + " input features, which the sparse-features task has; this task "
+                        + (task.regression()
+                                ? "predicts " + task.dVocabOut() + " outputs from " + task.seqLen() + " features"
+                                : "has tokens"));
+            }
+            size(model, "n", task.seqLen(), source);
+            return;
+        }
         boolean dense = "mlp".equals(kind)
                 && "dense".equalsIgnoreCase(model.path("input").asText());
         if (task.regression() && !"mlp".equals(kind)) {
-            throw new RecipeException(
-                    source + ": model.kind: '" + kind
-                            + "' reads tokens, but this task's inputs are real-valued features; use kind: mlp with input: dense");
+            throw new RecipeException(source + ": model.kind: '" + kind
+                    + "' reads tokens, but this task's inputs are real-valued features; use kind: mlp with"
+                    + " input: dense (or, for sparse-features, kind: superposition)");
         }
         if (task.regression() && "mlp".equals(kind) && !dense) {
             throw new RecipeException(
@@ -115,7 +128,7 @@ final class Defaults {
         }
         if (!task.regression() && dense) {
             throw new RecipeException(source + ": model.input: 'dense' reads real-valued features, which only the"
-                    + " teacher task has; this task has tokens: use onehot or embed");
+                    + " teacher and sparse-features tasks have; this task has tokens: use onehot or embed");
         }
         switch (kind) {
             case "transformer" -> {

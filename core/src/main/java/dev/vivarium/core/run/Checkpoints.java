@@ -1,6 +1,5 @@
 package dev.vivarium.core.run;
 
-import dev.vivarium.core.model.MlpConfig;
 import dev.vivarium.core.model.Model;
 import dev.vivarium.core.model.ModelConfig;
 import dev.vivarium.core.model.TransformerConfig;
@@ -36,6 +35,18 @@ public final class Checkpoints {
 
     /** What a resumed run needs besides the arrays: how far it had got. */
     public record Loaded(long step, long updates, double wallSeconds) {}
+
+    /** The {@code kind} a recipe names {@code config} by ({@code transformer}, {@code mlp}, ...). */
+    public static String kind(ModelConfig config) {
+        for (com.fasterxml.jackson.annotation.JsonSubTypes.Type t : ModelConfig.class
+                .getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class)
+                .value()) {
+            if (t.value() == config.getClass()) {
+                return t.name();
+            }
+        }
+        throw new IllegalStateException("no kind for " + config.getClass());
+    }
 
     /** Writes both files of step {@code step}, each atomically; the weights file last. */
     public static Path save(
@@ -84,7 +95,7 @@ public final class Checkpoints {
         meta.put("step", Long.toString(step));
         meta.put("updates", Long.toString(updates));
         meta.put("wall_s", Double.toString(wallSeconds));
-        meta.put("kind", config instanceof MlpConfig ? "mlp" : "transformer");
+        meta.put("kind", kind(config));
         meta.put("parameters", Long.toString(parameters));
         meta.put("config", RecipeLoader.toJson(config));
         meta.put("recipe", RecipeLoader.toJson(recipe));

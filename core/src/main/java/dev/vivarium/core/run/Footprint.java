@@ -2,12 +2,14 @@ package dev.vivarium.core.run;
 
 import dev.vivarium.core.model.MlpConfig;
 import dev.vivarium.core.model.ModelConfig;
+import dev.vivarium.core.model.SuperpositionConfig;
 import dev.vivarium.core.model.TransformerConfig;
 import dev.vivarium.core.recipe.Recipe;
 import dev.vivarium.core.task.Addition;
 import dev.vivarium.core.task.Backdoor;
 import dev.vivarium.core.task.Induction;
 import dev.vivarium.core.task.ModularArithmetic;
+import dev.vivarium.core.task.SparseFeatures;
 import dev.vivarium.core.task.SparseParity;
 import dev.vivarium.core.task.TaskConfig;
 import dev.vivarium.core.task.Teacher;
@@ -77,6 +79,9 @@ public record Footprint(double parameters, double examples, double bytes, String
     }
 
     private static double outputs(ModelConfig model) {
+        if (model instanceof SuperpositionConfig s) {
+            return s.n();
+        }
         return model instanceof TransformerConfig t ? t.dVocabOut() : ((MlpConfig) model).dOut();
     }
 
@@ -123,6 +128,9 @@ public record Footprint(double parameters, double examples, double bytes, String
         if (task instanceof Induction i) {
             return (double) i.samples() + i.testSamples();
         }
+        if (task instanceof SparseFeatures f) {
+            return (double) f.samples() + f.testSamples();
+        }
         Addition a = (Addition) task;
         return Math.min(a.samples(), Math.pow(100, a.digits()));
     }
@@ -144,6 +152,9 @@ public record Footprint(double parameters, double examples, double bytes, String
         if (task instanceof Induction i) {
             return i.samples();
         }
+        if (task instanceof SparseFeatures f) {
+            return f.samples();
+        }
         return ((SparseParity) task).samples();
     }
 
@@ -158,6 +169,9 @@ public record Footprint(double parameters, double examples, double bytes, String
                     + (double) t.nCtx() * d
                     + d * t.dVocabOut()
                     + t.dVocabOut();
+        }
+        if (model instanceof SuperpositionConfig s) {
+            return (double) s.m() * s.n() + s.n();
         }
         MlpConfig m = (MlpConfig) model;
         double in = m.input() == MlpConfig.Input.EMBED
@@ -181,6 +195,9 @@ public record Footprint(double parameters, double examples, double bytes, String
                     + 2.0 * seq * t.dModel()
                     + seq * t.dVocabOut();
         }
+        if (model instanceof SuperpositionConfig s) {
+            return 3.0 * s.n() + s.m(); // input, hidden, pre-activation and output
+        }
         MlpConfig m = (MlpConfig) model;
         double input = m.input() == MlpConfig.Input.DENSE
                 ? m.nInputs()
@@ -191,6 +208,9 @@ public record Footprint(double parameters, double examples, double bytes, String
     private static String modelField(ModelConfig model) {
         if (model instanceof TransformerConfig t) {
             return t.dMlp() > 4 * t.dModel() ? "model.dMlp" : t.nLayers() > 8 ? "model.nLayers" : "model.dModel";
+        }
+        if (model instanceof SuperpositionConfig) {
+            return "model.m";
         }
         return ((MlpConfig) model).depth() > 8 ? "model.depth" : "model.width";
     }

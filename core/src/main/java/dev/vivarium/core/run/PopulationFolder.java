@@ -86,4 +86,18 @@ public final class PopulationFolder {
         }
         return out;
     }
+
+    /** Each member's label: its id and its own values ({@code m03 task.sparsity=0.99}), in member order. */
+    public static List<String> labels(Path folder) throws IOException {
+        JsonNode root = JSON.readTree(Files.readString(folder.resolve(RunIndex.POPULATION_FILE)));
+        List<String> out = new ArrayList<>();
+        for (JsonNode m : root.path("members")) {
+            StringBuilder b = new StringBuilder(m.path("id").asText());
+            for (JsonNode o : m.path("overrides")) {
+                b.append(' ').append(o.asText());
+            }
+            out.add(b.toString());
+        }
+        return out;
+    }
 }

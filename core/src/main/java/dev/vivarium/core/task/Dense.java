@@ -9,8 +9,15 @@ package dev.vivarium.core.task;
  * @param features {@code [n, dIn]} row-major
  * @param dOut targets per example
  * @param values {@code [n, dOut]} row-major
+ * @param outputWeights {@code [dOut]}: the weight of each output's squared error in the loss (a feature's
+ *     importance), or null for equal weights
  */
-public record Dense(int n, int dIn, float[] features, int dOut, float[] values) {
+public record Dense(int n, int dIn, float[] features, int dOut, float[] values, double[] outputWeights) {
+    /** Examples whose outputs weigh the same. */
+    public Dense(int n, int dIn, float[] features, int dOut, float[] values) {
+        this(n, dIn, features, dOut, values, null);
+    }
+
     public Dense {
         if (n < 0 || dIn < 1 || dOut < 1) {
             throw new IllegalArgumentException(
@@ -23,6 +30,10 @@ public record Dense(int n, int dIn, float[] features, int dOut, float[] values) 
         if (values.length != (long) n * dOut) {
             throw new IllegalArgumentException("values: expected " + (long) n * dOut + " values, got " + values.length);
         }
+        if (outputWeights != null && outputWeights.length != dOut) {
+            throw new IllegalArgumentException(
+                    "outputWeights: expected " + dOut + " weights, got " + outputWeights.length);
+        }
     }
 
     /** The examples at {@code rows}, in that order. */
@@ -33,7 +44,7 @@ public record Dense(int n, int dIn, float[] features, int dOut, float[] values) 
             System.arraycopy(features, rows[i] * dIn, x, i * dIn, dIn);
             System.arraycopy(values, rows[i] * dOut, y, i * dOut, dOut);
         }
-        return new Dense(rows.length, dIn, x, dOut, y);
+        return new Dense(rows.length, dIn, x, dOut, y, outputWeights);
     }
 
     /** The variance of the targets around their mean (the loss of predicting the mean), over every output. */

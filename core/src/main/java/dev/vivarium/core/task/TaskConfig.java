@@ -11,9 +11,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Addition.class, name = "addition"),
     @JsonSubTypes.Type(value = Teacher.class, name = "teacher"),
     @JsonSubTypes.Type(value = Backdoor.class, name = "backdoor"),
-    @JsonSubTypes.Type(value = Induction.class, name = "induction")
+    @JsonSubTypes.Type(value = Induction.class, name = "induction"),
+    @JsonSubTypes.Type(value = SparseFeatures.class, name = "sparse-features")
 })
-public sealed interface TaskConfig permits ModularArithmetic, SparseParity, Addition, Teacher, Backdoor, Induction {
+public sealed interface TaskConfig
+        permits ModularArithmetic, SparseParity, Addition, Teacher, Backdoor, Induction, SparseFeatures {
     /** Input vocabulary size (0 for a regression task, whose inputs are real numbers). */
     int dVocab();
 

@@ -29,6 +29,15 @@ public final class Evaluator {
      * @param values {@code [n, dOut]} targets
      */
     public static double meanSquaredError(Model model, NDArray features, NDArray values, int chunk) {
+        return meanSquaredError(model, features, values, null, chunk);
+    }
+
+    /**
+     * The same, each output's squared error weighted by {@code outputWeights} ({@code [dOut]} float64, or null):
+     * {@link Loss#mse(NDArray, NDArray, NDArray)} over the whole set.
+     */
+    public static double meanSquaredError(
+            Model model, NDArray features, NDArray values, NDArray outputWeights, int chunk) {
         long n = features.getShape().get(0);
         long outputs = values.getShape().get(1);
         double sum = 0;
@@ -37,7 +46,7 @@ public final class Evaluator {
             try (StepScope s = new StepScope()) {
                 NDArray x = from == 0 && to == n ? features : features.get(from + ":" + to);
                 NDArray y = from == 0 && to == n ? values : values.get(from + ":" + to);
-                sum += Loss.squaredErrorSum(model.logits(x, new int[] {0}), y);
+                sum += Loss.squaredErrorSum(model.logits(x, new int[] {0}), y, outputWeights);
             }
         }
         return sum / (n * outputs);

@@ -39,18 +39,35 @@ public final class Loss {
      * @return a float64 scalar whose gradient reaches the float32 predictions
      */
     public static NDArray mse(NDArray predictions, NDArray values) {
-        return squaredErrors(predictions, values).mean();
+        return mse(predictions, values, null);
+    }
+
+    /**
+     * Weighted mean squared error, {@code mean(w_i (prediction_i - value_i)^2)} over examples and outputs {@code
+     * i} — the importance-weighted loss of Elhage et al. 2022 (their reference code's mean of {@code importance *
+     * (x - x')^2}).
+     *
+     * @param outputWeights {@code [dOut]} float64 weight of each output, or null for the plain MSE
+     */
+    public static NDArray mse(NDArray predictions, NDArray values, NDArray outputWeights) {
+        return squaredErrors(predictions, values, outputWeights).mean();
     }
 
     /** Sum over examples and outputs of the squared error (for averaging over evaluation chunks). */
     public static double squaredErrorSum(NDArray predictions, NDArray values) {
-        return squaredErrors(predictions, values).sum().getDouble();
+        return squaredErrorSum(predictions, values, null);
     }
 
-    private static NDArray squaredErrors(NDArray predictions, NDArray values) {
+    /** Sum over examples and outputs of the weighted squared error; {@code outputWeights} may be null. */
+    public static double squaredErrorSum(NDArray predictions, NDArray values, NDArray outputWeights) {
+        return squaredErrors(predictions, values, outputWeights).sum().getDouble();
+    }
+
+    private static NDArray squaredErrors(NDArray predictions, NDArray values, NDArray outputWeights) {
         NDArray p = predictions.reshape(values.getShape()); // [batch, dOut] float32
         NDArray v = values.getDataType() == DataType.FLOAT64 ? values : values.toType(DataType.FLOAT64, false);
-        return p.sub(v).square(); // float32 - float64 is float64 (type promotion of a dimensioned tensor)
+        NDArray sq = p.sub(v).square(); // float32 - float64 is float64 (type promotion of a dimensioned tensor)
+        return outputWeights == null ? sq : sq.mul(outputWeights);
     }
 
     /** Per-token correctness {@code [batch, scored]} as booleans. */

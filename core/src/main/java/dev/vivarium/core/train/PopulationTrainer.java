@@ -244,9 +244,16 @@ public final class PopulationTrainer {
                         ? single(batch[1]).getDataType() == DataType.INT64
                                 ? Loss.crossEntropy(model.logits(single(batch[0]), data.scored()), single(batch[1]))
                                         .reshape(1)
-                                : Loss.mse(model.logits(single(batch[0]), data.scored()), single(batch[1]))
+                                : Loss.mse(
+                                                model.logits(single(batch[0]), data.scored()),
+                                                single(batch[1]),
+                                                data.outputWeights())
                                         .reshape(1)
-                        : losses(model.logits(batch[0], data.scored()), batch[1], batch[2]); // [M] float64
+                        : losses(
+                                model.logits(batch[0], data.scored()),
+                                batch[1],
+                                batch[2],
+                                data.outputWeights()); // [M] float64
                 gc.backward(
                         allActive()
                                 ? perMember.sum()
@@ -316,25 +323,39 @@ public final class PopulationTrainer {
     }
 
     /**
-     * Each member's mean loss {@code [M]} float64: cross-entropy over its examples and scored positions, or for a
-     * regression the mean squared error over examples and outputs; rows weighted by {@code weights} {@code [M, n]}
-     * when some members are padded.
+     * Each member's mean loss {@code [M]} float64: cross-entropy over its examples and scored positions (in
+     * float64, as a single run's), or for a regression the mean squared error over examples and outputs, each
+     * output weighted by {@code outputWeights} {@code [M, 1, dOut]} when not null; rows weighted by {@code
+     * weights} {@code [M, n]} when some members are padded.
+     *
+     * <p>A regression's errors are squared, weighted and averaged in float32 (the mean cast to float64): a
+     * difference of two floats and its square keep their relative precision (unlike a log-softmax near zero loss,
+     * which is why cross-entropy is float64), torch reduces float32 sums pairwise, and a population's step of
+     * many small regressions is bound by memory traffic, which float64 would double. A single run (and a
+     * population of one) computes the MSE in float64; the two agree to about 1e-7.
      */
-    static NDArray losses(NDArray logits, NDArray targets, NDArray weights) {
+    static NDArray losses(NDArray logits, NDArray targets, NDArray weights, NDArray outputWeights) {
         long m = logits.getShape().get(0);
         NDArray perElement;
         if (targets.getDataType() == DataType.INT64) {
             perElement = Ops.gather(Ops.logSoftmax64(logits), targets.expandDims(-1), -1)
                     .neg(); // [M, batch, scored, 1]
         } else {
-            perElement = logits.reshape(targets.getShape()).sub(targets).square(); // [M, batch, dOut] float64
+            perElement = logits.reshape(targets.getShape()).sub(targets).square(); // [M, batch, dOut] float32
+            if (outputWeights != null) {
+                perElement = perElement.mul(outputWeights);
+            }
         }
         if (weights == null) {
-            return perElement.reshape(m, -1).mean(new int[] {1});
+            NDArray mean = perElement.reshape(m, -1).mean(new int[] {1});
+            // a float32 mean to float64 inside the graph: promotion by a product (a cast would cut the graph)
+            return mean.getDataType() == DataType.FLOAT64
+                    ? mean
+                    : mean.mul(mean.getManager().ones(new Shape(m), DataType.FLOAT64));
         }
         long rows = weights.getShape().get(1);
         NDArray perRow = perElement.reshape(m, rows, -1).mean(new int[] {2}); // [M, batch]
-        return perRow.mul(weights).sum(new int[] {1});
+        return perRow.mul(weights).sum(new int[] {1}); // float64 weights promote
     }
 
     /** Per member: the root of the sum of squares of {@code of(name)} over the trained, unfrozen parameters. */
@@ -502,7 +523,10 @@ public final class PopulationTrainer {
     /** Mean squared error of every member on its own set (a regression). */
     private double[] meanSquaredErrors(PopulationData.Set set, int chunk) {
         if (members == 1) {
-            return new double[] {Evaluator.meanSquaredError(model, single(set.inputs()), single(set.targets()), chunk)};
+            return new double[] {
+                Evaluator.meanSquaredError(
+                        model, single(set.inputs()), single(set.targets()), data.outputWeights(), chunk)
+            };
         }
         int n = set.rows();
         long outputs = set.targets().getShape().get(2);
@@ -513,11 +537,12 @@ public final class PopulationTrainer {
                 NDArray x = from == 0 && to == n ? set.inputs() : set.inputs().get(":, " + from + ":" + to);
                 NDArray y = from == 0 && to == n ? set.targets() : set.targets().get(":, " + from + ":" + to);
                 NDArray pred = model.logits(x, new int[] {0});
-                double[] sq = pred.reshape(y.getShape())
-                        .sub(y)
-                        .square()
-                        .sum(new int[] {2})
-                        .toDoubleArray(); // [M, c]
+                NDArray err = pred.reshape(y.getShape()).sub(y).square(); // [M, c, dOut]
+                if (data.outputWeights() != null) {
+                    err = err.mul(data.outputWeights());
+                }
+                double[] sq =
+                        err.sum(new int[] {2}).toType(DataType.FLOAT64, false).toDoubleArray(); // [M, c]
                 int c = to - from;
                 for (int m = 0; m < members; m++) {
                     for (int r = 0; r < c && from + r < set.counts()[m]; r++) {

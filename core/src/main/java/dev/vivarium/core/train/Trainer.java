@@ -211,7 +211,7 @@ public final class Trainer {
                 } else {
                     NDArray logits = model.logits(batch[0], scored); // [batch, scored, vocab]
                     loss = data.regression()
-                            ? Loss.mse(logits, batch[1])
+                            ? Loss.mse(logits, batch[1], data.outputWeights())
                             : Loss.crossEntropy(logits, batch[1]); // [] float64
                 }
                 gc.backward(loss);
@@ -234,8 +234,14 @@ public final class Trainer {
         int chunk = cfg.evalBatch();
         int[] scored = data.scored();
         if (data.regression()) { // MSE; a regression has no accuracy columns
-            row.put("train_loss", Evaluator.meanSquaredError(model, data.trainTokens(), data.trainTargets(), chunk));
-            row.put("test_loss", Evaluator.meanSquaredError(model, data.testTokens(), data.testTargets(), chunk));
+            row.put(
+                    "train_loss",
+                    Evaluator.meanSquaredError(
+                            model, data.trainTokens(), data.trainTargets(), data.outputWeights(), chunk));
+            row.put(
+                    "test_loss",
+                    Evaluator.meanSquaredError(
+                            model, data.testTokens(), data.testTargets(), data.outputWeights(), chunk));
         } else {
             logClassification(row, scored, chunk);
         }

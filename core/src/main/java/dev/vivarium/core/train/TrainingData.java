@@ -26,6 +26,7 @@ public final class TrainingData implements AutoCloseable {
     private final NDArray trainTargets; // [nTrain, scored] int64, or [nTrain, dOut] float64 values
     private final NDArray testTokens;
     private final NDArray testTargets;
+    private final NDArray outputWeights; // [dOut] float64 of a regression with weighted outputs, else null
     private final int nTrain;
     private final Optional<Integer> batchSize;
     private final long seed;
@@ -45,6 +46,8 @@ public final class TrainingData implements AutoCloseable {
             this.testTokens = features(testDense);
             this.testTargets = values(testDense);
             this.nTrain = trainDense.n();
+            double[] w = trainDense.outputWeights();
+            this.outputWeights = w == null ? null : Ops.owned(Ops.doubles(manager, w, new Shape(w.length)));
         } else {
             this.train = data.train();
             this.test = data.test();
@@ -55,6 +58,7 @@ public final class TrainingData implements AutoCloseable {
             this.testTokens = tokens(test);
             this.testTargets = targets(test);
             this.nTrain = train.n();
+            this.outputWeights = null;
         }
         this.batchSize = batchSize.map(b -> Math.min(b, nTrain));
         this.seed = seed;
@@ -163,6 +167,14 @@ public final class TrainingData implements AutoCloseable {
     /** The held-out targets (as {@link #trainTargets}). */
     public NDArray testTargets() {
         return testTargets;
+    }
+
+    /**
+     * The weight of each output's squared error in a regression's loss ({@code [dOut]} float64, a feature's
+     * importance), or null when every output weighs the same.
+     */
+    public NDArray outputWeights() {
+        return outputWeights;
     }
 
     /** Inputs and targets of update {@code step} (from 1); the whole train set for full batch. */

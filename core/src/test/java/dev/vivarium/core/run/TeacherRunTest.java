@@ -135,7 +135,7 @@ class TeacherRunTest {
                 "x.yaml: model.kind: 'transformer' reads tokens, but this task's inputs are real-valued features");
         inline(
                 "task: {kind: modular, p: 7, op: add, trainFraction: 0.5}\n" + denseMlp,
-                "x.yaml: model.input: 'dense' reads real-valued features, which only the teacher task has");
+                "x.yaml: model.input: 'dense' reads real-valued features, which only the teacher and sparse-features tasks have");
         inline(
                 "task: {kind: teacher, inputDim: 3, dataDim: 4, samples: 100, testSamples: 10}\n" + denseMlp,
                 "x.yaml: task.dataDim: must be in [1, inputDim=3]");

@@ -60,6 +60,12 @@ public enum Analysis {
             "sparse autoencoder on a hook point's activations: L0, FVU, dead latents, loss recovered, Fourier alignment",
             true,
             dev.vivarium.lens.sae.SaeAnalysis::run),
+    SUPERPOSITION(
+            "superposition",
+            "toy model of superposition: feature norms, superposition and dimensionality, features represented,"
+                    + " W^T W (Elhage et al. 2022)",
+            true,
+            dev.vivarium.lens.superposition.SuperpositionAnalysis::run),
     PROGRESS(
             "progress",
             "progress measures at every checkpoint and the phases read off them (modular tasks)",
