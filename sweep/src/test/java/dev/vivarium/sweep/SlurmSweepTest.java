@@ -110,7 +110,9 @@ class SlurmSweepTest {
         }
 
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        List<PointRunner.Outcome> whole = LocalExecutor.run(spec, dir.resolve("whole"), List::of, quiet);
+        // the reference: every point alone (Slurm never batches), bit for bit
+        var alone = LocalExecutor.Options.inProcess().withBatch(false);
+        List<PointRunner.Outcome> whole = LocalExecutor.run(spec, dir.resolve("whole"), alone, List::of, quiet);
         for (int i = 0; i < points.size(); i++) {
             RunDir a = RunDir.open(folder.run(points.get(i).id()));
             RunDir b = RunDir.open(whole.get(i).run());
