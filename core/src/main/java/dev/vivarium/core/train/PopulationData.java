@@ -254,10 +254,8 @@ public final class PopulationData implements AutoCloseable {
             }
         }
         NDArray idx = manager.create(rows);
-        NDArray x = flatRows(train.inputs()).get(idx);
-        NDArray y = train.targets() == train.inputs()
-                ? x
-                : flatRows(train.targets()).get(idx);
+        NDArray x = rowsOf(train.inputs(), idx);
+        NDArray y = train.targets() == train.inputs() ? x : rowsOf(train.targets(), idx);
         idx.close();
         NDArray xs = unflat(x);
         return new NDArray[] {xs, y == x ? xs : unflat(y), null};
