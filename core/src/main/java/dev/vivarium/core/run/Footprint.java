@@ -37,6 +37,9 @@ import java.util.stream.Collectors;
  */
 public record Footprint(double parameters, double examples, double bytes, String biggest) {
 
+    /** What the engine itself takes, counted once in every estimate (once for a whole population). */
+    public static final double ENGINE_BYTES = 64e6;
+
     /** The estimate for {@code recipe}. */
     public static Footprint of(Recipe recipe) {
         TaskConfig task = recipe.task();
@@ -70,7 +73,7 @@ public record Footprint(double parameters, double examples, double bytes, String
         parts.put("activations (" + activationFields + ")", activationBytes);
         parts.put("parameters and optimizer state (" + modelField + ")", paramBytes);
         parts.put("examples (" + taskField + ")", dataBytes);
-        double total = paramBytes + dataBytes + activationBytes + 64e6; // and the engine's own
+        double total = paramBytes + dataBytes + activationBytes + ENGINE_BYTES;
         String biggest = parts.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(e -> e.getKey() + " " + human(e.getValue()))

@@ -229,10 +229,11 @@ public final class PopulationRun {
         return bytes(recipes) <= Footprint.machineBytes() * Experiment.MEMORY_SHARE;
     }
 
+    /** The members' estimates added up, the engine's own memory counted once (they share one process). */
     private static double bytes(List<Recipe> recipes) {
-        double bytes = 0;
+        double bytes = Footprint.ENGINE_BYTES;
         for (Recipe r : recipes) {
-            bytes += Footprint.of(r).bytes();
+            bytes += Footprint.of(r).bytes() - Footprint.ENGINE_BYTES;
         }
         return bytes;
     }
