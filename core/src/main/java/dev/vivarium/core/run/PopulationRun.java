@@ -277,6 +277,10 @@ public final class PopulationRun {
             try (Model model = first.model().build(manager, seeds);
                     PopulationData popData =
                             new PopulationData(manager, data, first.train().batchSize(), seeds)) {
+                // the examples now live in the engine's arrays: keep only the splits, so the Java copies can go
+                List<dev.vivarium.core.task.Split> splits =
+                        data.stream().map(TaskConfig.Data::split).toList();
+                data.clear();
                 Optimizer optimizer = Optimizer.ofPopulation(cfgs, model.params());
                 PopulationTrainer trainer = new PopulationTrainer(model, optimizer, cfgs, popData);
                 long start = 0;
@@ -285,14 +289,14 @@ public final class PopulationRun {
                     if (from.isEmpty()) {
                         for (int m = 0; m < members; m++) {
                             Files.deleteIfExists(runs.get(m).metricsFile());
-                            Splits.write(runs.get(m), data.get(m).split());
+                            Splits.write(runs.get(m), splits.get(m));
                         }
                     }
                     start = from.orElse(0);
                     resuming = from.isPresent();
                 } else {
                     for (int m = 0; m < members; m++) {
-                        Splits.write(runs.get(m), data.get(m).split());
+                        Splits.write(runs.get(m), splits.get(m));
                     }
                 }
                 List<Map<String, String>> provenance = new ArrayList<>();
