@@ -94,7 +94,8 @@ public record SparseFeatures(int n, double sparsity, double importanceDecay, int
         int[] test = new int[testSamples];
         Arrays.setAll(train, i -> i);
         Arrays.setAll(test, i -> samples + i);
-        return new Data(new Dense(total, n, x, n, x.clone(), importance()), new Split(train, test));
+        // the targets are the features: one array serves as both (nothing writes to a task's examples)
+        return new Data(new Dense(total, n, x, n, x, importance()), new Split(train, test));
     }
 
     /** Fills in what a recipe may leave out: every feature equally important, 10,000 held-out examples. */

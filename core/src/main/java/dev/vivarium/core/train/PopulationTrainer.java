@@ -341,10 +341,7 @@ public final class PopulationTrainer {
             perElement = Ops.gather(Ops.logSoftmax64(logits), targets.expandDims(-1), -1)
                     .neg(); // [M, batch, scored, 1]
         } else {
-            perElement = logits.reshape(targets.getShape()).sub(targets).square(); // [M, batch, dOut] float32
-            if (outputWeights != null) {
-                perElement = perElement.mul(outputWeights);
-            }
+            perElement = squaredErrors(logits, targets, outputWeights); // [M, batch, dOut] float32
         }
         if (weights == null) {
             NDArray mean = perElement.reshape(m, -1).mean(new int[] {1});
@@ -356,6 +353,15 @@ public final class PopulationTrainer {
         long rows = weights.getShape().get(1);
         NDArray perRow = perElement.reshape(m, rows, -1).mean(new int[] {2}); // [M, batch]
         return perRow.mul(weights).sum(new int[] {1}); // float64 weights promote
+    }
+
+    /**
+     * A population's squared errors {@code [M, rows, dOut]}, float32, each output's weighted by {@code
+     * outputWeights} ({@code [M, 1, dOut]}) when not null: the training loss's and the evaluation's.
+     */
+    private static NDArray squaredErrors(NDArray predictions, NDArray targets, NDArray outputWeights) {
+        NDArray sq = predictions.reshape(targets.getShape()).sub(targets).square();
+        return outputWeights == null ? sq : sq.mul(outputWeights);
     }
 
     /** Per member: the root of the sum of squares of {@code of(name)} over the trained, unfrozen parameters. */
@@ -537,12 +543,10 @@ public final class PopulationTrainer {
                 NDArray x = from == 0 && to == n ? set.inputs() : set.inputs().get(":, " + from + ":" + to);
                 NDArray y = from == 0 && to == n ? set.targets() : set.targets().get(":, " + from + ":" + to);
                 NDArray pred = model.logits(x, new int[] {0});
-                NDArray err = pred.reshape(y.getShape()).sub(y).square(); // [M, c, dOut]
-                if (data.outputWeights() != null) {
-                    err = err.mul(data.outputWeights());
-                }
-                double[] sq =
-                        err.sum(new int[] {2}).toType(DataType.FLOAT64, false).toDoubleArray(); // [M, c]
+                double[] sq = squaredErrors(pred, y, data.outputWeights())
+                        .sum(new int[] {2})
+                        .toType(DataType.FLOAT64, false)
+                        .toDoubleArray(); // [M, c]
                 int c = to - from;
                 for (int m = 0; m < members; m++) {
                     for (int r = 0; r < c && from + r < set.counts()[m]; r++) {

@@ -28,7 +28,6 @@ public final class FeatureGeometry {
 
     private final int m;
     private final int n;
-    private final double[][] w;
     private final double[] norm;
     private final double[][] gram;
 
@@ -39,12 +38,10 @@ public final class FeatureGeometry {
             throw new IllegalArgumentException("W: expected an m x n matrix with m, n >= 1");
         }
         this.n = w[0].length;
-        this.w = new double[m][];
         for (int k = 0; k < m; k++) {
             if (w[k].length != n) {
                 throw new IllegalArgumentException("W: row " + k + " has " + w[k].length + " columns, expected " + n);
             }
-            this.w[k] = w[k].clone();
         }
         this.gram = new double[n][n];
         for (int i = 0; i < n; i++) {
@@ -179,14 +176,5 @@ public final class FeatureGeometry {
             }
         }
         return max;
-    }
-
-    /** Column {@code i}, {@code W_i}. */
-    public double[] feature(int i) {
-        double[] c = new double[m];
-        for (int k = 0; k < m; k++) {
-            c[k] = w[k][i];
-        }
-        return c;
     }
 }
