@@ -5,10 +5,10 @@ import dev.vivarium.core.recipe.RecipeLoader;
 import dev.vivarium.core.run.PopulationRun;
 import dev.vivarium.store.run.RunDir;
 import dev.vivarium.store.run.RunState;
+import dev.vivarium.store.run.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -35,9 +35,6 @@ import java.util.Set;
 final class Batches {
     /** At most this many points in one population. */
     static final int CAP = 64;
-
-    /** A RUNNING status older than this is a dead writer's (as {@code sweep status} reads it). */
-    private static final Duration STALE = Duration.ofSeconds(30);
 
     private Batches() {}
 
@@ -123,11 +120,10 @@ final class Batches {
                         ? PopulationRun.compatibilityKey(p.recipe()).map(k -> "start " + k)
                         : Optional.empty();
             }
-            RunDir run = RunDir.open(dir);
-            if (!Files.isRegularFile(run.statusFile())
-                    || run.effectiveStatus(STALE).state() != RunState.KILLED) {
-                return Optional.empty();
+            if (SweepReport.status(dir).map(RunStatus::state).orElse(null) != RunState.KILLED) {
+                return Optional.empty(); // read as `sweep status` reads it: a dead RUNNING run is KILLED
             }
+            RunDir run = RunDir.open(dir);
             Recipe recorded = RecipeLoader.load(run.configFile(), List.of());
             long step = run.lastCheckpointStep().orElse(-1);
             return PopulationRun.compatibilityKey(recorded).map(k -> "resume " + step + " " + k);
